@@ -1,0 +1,146 @@
+"""``komodo-guard``: the entry point, argument parsing and the one error handler.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 could not complete
+(usage, unreadable input, a check that could not run), 130 interrupted.
+Imports of the heavy parts happen inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from komodo_guard import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+FORMATS = ("text", "github", "json", "sarif")
+
+
+class UsageError(Exception):
+    """Bad input from the operator: printed as one line, exit 2."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", type=Path,
+                        help="root of the GitOps tree (default: current folder)")
+    parser.add_argument("--komodo-version", metavar="X.Y",
+                        help="Komodo version to check against (default: the "
+                        "config's komodo_version, else the newest known)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="settings file (default: komodo-guard.toml or "
+                        "[tool.komodo-guard] in pyproject.toml at the tree root)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write the report here instead of standard output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="komodo-guard",
+        description="Keep a Komodo GitOps setup honest: lint resource TOML before "
+        "it reaches Komodo and write the audit of what will fail.",
+        epilog="exit codes: 0 clean, 1 findings at or above --fail-on, "
+        "2 could not complete, 130 interrupted",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more diagnostics on standard error (-vv for debug)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="only errors on standard error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = commands.add_parser("lint", help="check a GitOps tree (CI, pre-commit)",
+                               description="Static checks of a Komodo GitOps tree.")
+    _common(lint)
+    lint.add_argument("--format", "-f", choices=FORMATS, default=None,
+                      help="output format (default: github inside GitHub Actions, "
+                      "else text)")
+    lint.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                      help="lowest severity that makes the exit code 1 "
+                      "(default: the config's fail_on, else warning)")
+
+    audit = commands.add_parser("audit", help="write the audit report of a tree",
+                                description="Run every check that can run and write "
+                                "an expert's audit report (Markdown or HTML).")
+    _common(audit)
+    audit.add_argument("--format", "-f", choices=("markdown", "html"), default=None,
+                       help="report format (default: from --output's suffix, "
+                       "else markdown)")
+    audit.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                       help="lowest severity that makes the exit code 1")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", help="rule code (KG102) or name (unknown-key)")
+    commands.add_parser("rules", help="list every rule")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run one command; the only place errors become exit codes."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose, args.quiet)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return _dispatch(args)
+    except UsageError as error:
+        print(f"komodo-guard: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("komodo-guard: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as error:  # the one top-level handler for unexpected errors
+        trace = _save_trace()
+        print(f"komodo-guard: internal error ({type(error).__name__}); "
+              f"the full trace is in {trace}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "lint":
+        from komodo_guard.cli.lint import lint
+
+        return lint(args.path, komodo_version=args.komodo_version, config=args.config,
+                    output=args.output, fmt=args.format, fail_on=args.fail_on)
+    if args.command == "audit":
+        from komodo_guard.cli.audit import audit
+
+        return audit(args.path, komodo_version=args.komodo_version, config=args.config,
+                     output=args.output, fmt=args.format, fail_on=args.fail_on)
+    from komodo_guard.cli.explain import explain, list_rules
+
+    return explain(args.rule) if args.command == "explain" else list_rules()
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose >= 2 or os.environ.get("KOMODO_GUARD_DEBUG"):
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="komodo-guard: %(levelname)s: %(message)s",
+                        stream=sys.stderr)
+
+
+def _save_trace() -> str:
+    handle, name = tempfile.mkstemp(prefix="komodo-guard-crash-", suffix=".log")
+    with os.fdopen(handle, "w") as stream:
+        stream.write(traceback.format_exc())
+    return name
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Shared wiring for commands that lint a tree: config, version, collect, rules."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from komodo_guard.cli.main import UsageError
+from komodo_guard.config import Config, ConfigError, find_config, load_config
+from komodo_guard.report.interface import LintResult, ScopeSummary
+from komodo_guard.rules.interface import RuleOptions, Severity
+
+
+def load_settings(tree: Path, config_path: Path | None) -> Config:
+    """The config for ``tree``: the given file, or the one found at its root."""
+    if not tree.is_dir():
+        raise UsageError(f"{tree}: not a folder; give the root of a GitOps tree")
+    try:
+        return load_config(config_path or find_config(tree))
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
+
+
+def lint_tree(tree: Path, settings: Config, komodo_version: str | None) -> LintResult:
+    """Collect the tree and run every rule; the result every format renders."""
+    from komodo_guard.komodo.model import load
+    from komodo_guard.komodo.versions import KomodoVersion, closest_supported
+    from komodo_guard.rules.engine import RuleSettings, run_rules
+    from komodo_guard.rules.registry import ALL_RULES
+    from komodo_guard.workspace.collect import collect
+
+    wanted = komodo_version or settings.komodo_version
+    try:
+        version = closest_supported(KomodoVersion.parse(wanted)) if wanted else None
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    model = load(version)
+    workspace = collect(tree, model, repos=settings.tree_repos)
+    options = RuleOptions(
+        known_servers=settings.known_servers,
+        known_repos=settings.known_repos,
+        known_variables=settings.known_variables,
+    )
+    rule_settings = RuleSettings(settings.disabled, settings.severities)
+    findings = run_rules(workspace, ALL_RULES, options, rule_settings)
+    return LintResult(
+        root=str(tree),
+        komodo_version=str(model.version),
+        findings=tuple(findings),
+        files_checked=len(workspace.toml_files),
+        resources=len(workspace.resources),
+        scopes=tuple(
+            ScopeSummary(s.name, len(s.files), s.sync.file.path if s.sync else "")
+            for s in workspace.scopes
+        ),
+        repo_evidence=(
+            f"{', '.join(sorted(workspace.repo.names))} ({workspace.repo.evidence})"
+            if workspace.repo.names
+            else ""
+        ),
+    )
+
+
+def threshold(cli_value: str | None, settings: Config) -> Severity:
+    """``--fail-on`` if given, else the config's ``fail_on``."""
+    return Severity.parse(cli_value) if cli_value else settings.fail_on
+
+
+def write(text: str, output: Path | None) -> None:
+    """Write a report to ``output`` atomically, or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    temporary = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"{output}: cannot write the report: {error.strerror}") from error

@@ -1,0 +1,1 @@
+"""Output formats: pure functions from a result to text. Only the CLI writes."""

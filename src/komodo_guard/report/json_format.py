@@ -1,0 +1,58 @@
+"""Machine-readable JSON: one object with the run's context and every finding."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from komodo_guard import __version__
+from komodo_guard.report.interface import LintResult
+from komodo_guard.rules.interface import Finding, Severity
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """The stable JSON shape of one finding."""
+    location = finding.location
+    return {
+        "path": location.path if location else None,
+        "line": location.line if location else None,
+        "column": location.column if location else None,
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.label,
+        "class": finding.failure_class.value,
+        "message": finding.message,
+        "hint": finding.hint or None,
+        "resource": (
+            {"kind": finding.resource.kind, "name": finding.resource.name}
+            if finding.resource
+            else None
+        ),
+        "suppressed": finding.suppressed or None,
+    }
+
+
+def render(result: LintResult) -> str:
+    """The whole result as indented JSON."""
+    counts = result.counts()
+    document = {
+        "tool": {"name": "komodo-guard", "version": __version__},
+        "root": result.root,
+        "komodo_version": result.komodo_version,
+        "summary": {
+            "files": result.files_checked,
+            "resources": result.resources,
+            "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING],
+            "infos": counts[Severity.INFO],
+            "suppressed": len(result.findings) - len(result.active),
+        },
+        "scopes": [
+            {"name": s.name, "files": s.files, "declared_at": s.declared_at or None}
+            for s in result.scopes
+        ],
+        "repo": result.repo_evidence or None,
+        "notes": list(result.notes),
+        "findings": [finding_to_dict(f) for f in result.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

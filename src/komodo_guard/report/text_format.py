@@ -1,0 +1,50 @@
+"""Human-readable text: ``path:line:col: severity CODE name: message``.
+
+Colour is used only when asked for (the CLI decides from the terminal, ``NO_COLOR``
+and ``TERM=dumb``).
+"""
+
+from __future__ import annotations
+
+from komodo_guard.report.interface import LintResult
+from komodo_guard.rules.interface import Finding, Severity
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if colour else text
+
+
+def format_finding(finding: Finding, *, colour: bool = False) -> str:
+    """One finding as one line (plus an indented hint line when there is one)."""
+    location = finding.location
+    where = ""
+    if location is not None:
+        where = f"{location.path}:{location.line}:{location.column}: "
+    elif finding.resource is not None:
+        where = f"{finding.resource}: "
+    severity = _paint(finding.severity.label, _COLOURS[finding.severity], colour)
+    line = f"{where}{severity} {finding.code} {finding.name}: {finding.message}"
+    if finding.hint:
+        line += f"\n    hint: {finding.hint}"
+    return line
+
+
+def render(result: LintResult, *, colour: bool = False) -> str:
+    """Every active finding, then a one-line summary."""
+    lines = [format_finding(f, colour=colour) for f in result.active]
+    counts = result.counts()
+    suppressed = len(result.findings) - len(result.active)
+    summary = (
+        f"{result.files_checked} files, {result.resources} resources checked "
+        f"for Komodo {result.komodo_version}: {counts[Severity.ERROR]} errors, "
+        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos"
+    )
+    if suppressed:
+        summary += f", {suppressed} suppressed"
+    if lines:
+        lines.append("")
+    lines.append(summary)
+    lines.extend(f"note: {note}" for note in result.notes)
+    return "\n".join(lines) + "\n"

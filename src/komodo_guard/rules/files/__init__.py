@@ -1,0 +1,11 @@
+"""Rules over whole files (syntax, encoding, sync membership)."""
+
+from komodo_guard.rules.files import empty_file, merge_conflict, not_synced, syntax_error
+from komodo_guard.rules.interface import RuleInfo
+
+RULES: tuple[RuleInfo, ...] = (
+    syntax_error.RULE,
+    merge_conflict.RULE,
+    empty_file.RULE,
+    not_synced.RULE,
+)

@@ -1,0 +1,208 @@
+"""The types every rule, report and command shares.
+
+A rule is a small module with a ``RULE`` object satisfying :class:`Rule`: a stable
+code, a kebab-case name, a default severity, a failure class, and a pure ``check``
+that turns collected facts into :class:`Finding` values. Rules never read a file,
+call the network or run a process; collectors do that once beforehand.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from komodo_guard.workspace.model import Workspace
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so thresholds compare with ``>=``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        """The lowercase word used in every output format."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read ``error``, ``warning`` (or ``warn``) and ``info``; raise ``ValueError``."""
+        word = text.strip().lower()
+        if word == "warn":
+            word = "warning"
+        for member in cls:
+            if member.label == word:
+                return member
+        raise ValueError(f"unknown severity {text!r}: expected error, warning or info")
+
+
+class FailureClass(enum.StrEnum):
+    """The failure classes shared by rules, reports and the audit's taxonomy."""
+
+    SECRET_DRIFT = "secret-drift"
+    SYNC_DRIFT = "sync-drift"
+    INVALID_CONFIG = "invalid-config"
+    SILENT_FAILURE = "silent-failure"
+    LIFECYCLE = "lifecycle"
+    EXPOSURE = "exposure"
+    STALE_CONFIG = "stale-config"
+    UNMANAGED = "unmanaged"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column, relative to the tree's root."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A Komodo resource a finding is about, by table kind and declared name."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name!r}"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A machine-applicable text edit: replace ``old`` at ``location`` by ``new``."""
+
+    location: Location
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by one rule. Never carries a secret value."""
+
+    code: str
+    name: str
+    severity: Severity
+    failure_class: FailureClass
+    message: str
+    location: Location | None = None
+    resource: ResourceRef | None = None
+    hint: str = ""
+    edit: Edit | None = None
+    suppressed: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """File, line, column, code, message: the order every report uses."""
+        loc = self.location or Location("")
+        return (loc.path, loc.line, loc.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Settings a rule may consult; filled from ``komodo-guard.toml``."""
+
+    known_servers: frozenset[str] = frozenset()
+    known_repos: frozenset[str] = frozenset()
+    known_variables: frozenset[str] = frozenset()
+    known_names: frozenset[tuple[str, str]] = frozenset()
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Rule(Protocol):
+    """What the registry holds for each rule."""
+
+    @property
+    def code(self) -> str:
+        """Stable code such as ``KG101``; never reused."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """Kebab-case name such as ``unknown-key``."""
+        ...
+
+    @property
+    def severity(self) -> Severity:
+        """The default severity; a finding may lower or raise it case by case."""
+        ...
+
+    @property
+    def failure_class(self) -> FailureClass:
+        """The failure class the audit groups this rule's findings under."""
+        ...
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: what, why, how to fix, examples."""
+        ...
+
+    def check(self, workspace: Workspace, options: RuleOptions) -> Iterable[Finding]:
+        """Yield findings for ``workspace``; must not do any I/O."""
+        ...
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity and its pure check function, bundled as one value.
+
+    Rule modules create one ``RULE = RuleInfo(...)`` with ``doc=__doc__`` so the
+    module docstring is the single source of the rule's documentation.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    failure_class: FailureClass
+    doc: str
+    checker: CheckFunction
+
+    def check(self, workspace: Workspace, options: RuleOptions) -> Iterable[Finding]:
+        """Run the rule's check function."""
+        return self.checker(self, workspace, options)
+
+    def finding(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        resource: ResourceRef | None = None,
+        hint: str = "",
+        severity: Severity | None = None,
+        edit: Edit | None = None,
+    ) -> Finding:
+        """Build a finding of this rule with its code, name and class filled in."""
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity if severity is None else severity,
+            failure_class=self.failure_class,
+            message=message,
+            location=location,
+            resource=resource,
+            hint=hint,
+            edit=edit,
+        )
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+
+class CheckFunction(Protocol):
+    """The signature of a rule module's ``check`` function."""
+
+    def __call__(
+        self, rule: RuleInfo, workspace: Workspace, options: RuleOptions
+    ) -> Iterable[Finding]: ...

@@ -1,0 +1,160 @@
+"""The workspace collector: all the I/O for a tree, done once.
+
+It lists the tree, parses every TOML file that holds Komodo tables (or that a sync
+reads), extracts the declared resources, works out which sync reads which file and
+which repository the tree is, and returns a frozen :class:`Workspace`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from komodo_guard.komodo.model import KomodoModel
+from komodo_guard.workspace import gitinfo, scopes
+from komodo_guard.workspace.model import Resource, SyncScope, Workspace
+from komodo_guard.workspace.text import TextProblem, is_blank
+from komodo_guard.workspace.toml_file import TomlFile, parse_toml
+from komodo_guard.workspace.walk import TreeListing, list_tree, read_inside
+
+log = logging.getLogger(__name__)
+
+MAX_TOML_BYTES = 20 * 1024 * 1024
+
+
+def collect(
+    root: Path, model: KomodoModel, *, repos: Iterable[str] = ()
+) -> Workspace:
+    """Read the tree at ``root`` for the Komodo version of ``model``."""
+    listing = list_tree(root)
+    table_names = _table_names(model)
+    marker = _komodo_marker(table_names)
+    parsed = [
+        parsed
+        for path in sorted(listing.files)
+        if path.endswith(".toml")
+        and (parsed := _read_toml(root, path, model.toml_spec, marker)) is not None
+    ]
+    resources = tuple(_resources(parsed, model))
+    repo_of = _repo_resources(resources)
+    syncs = [r for r in resources if r.kind == "resource_sync"]
+    identity = scopes.identify_repo(
+        repos,
+        gitinfo.remote_repos(root),
+        syncs,
+        [r for r in resources if r.kind == "stack"],
+        listing,
+        repo_of,
+    )
+    declared = scopes.sync_scopes(syncs, listing, identity, repo_of)
+    parsed = _parse_scoped(root, parsed, declared, model.toml_spec)
+    resource_files = [f.path for f in parsed if _holds_komodo(f, table_names)]
+    sync_scopes, unsynced = _assign(declared, resource_files)
+    read = {path for scope in sync_scopes for path in scope.files} | set(resource_files)
+    return Workspace(
+        root=str(root),
+        model=model,
+        toml_files=tuple(f for f in parsed if f.path in read),
+        files=listing.files,
+        directories=listing.directories,
+        scopes=tuple(sync_scopes),
+        unsynced=tuple(unsynced),
+        repo=identity,
+        outside_links=listing.outside_links,
+        resources=tuple(r for r in resources if r.file.path in read),
+    )
+
+
+def _table_names(model: KomodoModel) -> dict[str, str]:
+    names = {}
+    for kind in model.kinds.values():
+        names[kind.name] = kind.name
+        names[kind.plural] = kind.name
+    return names
+
+
+def _komodo_marker(table_names: Mapping[str, str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(map(re.escape, table_names), key=len, reverse=True))
+    return re.compile(
+        rf"^\s*(?:\[\[?\s*[\"']?(?:{alternatives})[\"']?\s*[\].]|(?:{alternatives})\s*[.=])",
+        re.MULTILINE,
+    )
+
+
+def _read_toml(
+    root: Path, path: str, toml_spec: str, marker: re.Pattern[str]
+) -> TomlFile | None:
+    raw = read_inside(root, path, MAX_TOML_BYTES)
+    if raw is None:
+        problem = TextProblem(
+            "too-large",
+            f"not read: larger than {MAX_TOML_BYTES // (1024 * 1024)} MiB or not a "
+            "regular file inside the tree",
+        )
+        return TomlFile(path, None, None, {}, (), (problem,), toml_spec)
+    text = raw.decode("utf-8", errors="replace")
+    if not marker.search(text) and not is_blank(text):
+        log.debug("skipped %s: no Komodo tables", path)
+        return TomlFile(path, None, {}, {}, (), (), toml_spec)
+    return parse_toml(path, raw, toml_spec)
+
+
+def _parse_scoped(
+    root: Path, parsed: list[TomlFile], declared: list[SyncScope], toml_spec: str
+) -> list[TomlFile]:
+    """Fully parse files a sync reads that the quick scan skipped: Komodo parses
+    every ``.toml`` file of a sync, and one that fails stops the whole sync."""
+    scoped = {path for scope in declared for path in scope.files}
+    result = []
+    for file in parsed:
+        if file.path in scoped and file.text is None and not file.problems:
+            raw = read_inside(root, file.path, MAX_TOML_BYTES)
+            file = parse_toml(file.path, raw, toml_spec) if raw is not None else file
+        result.append(file)
+    return result
+
+
+def _holds_komodo(file: TomlFile, table_names: Mapping[str, str]) -> bool:
+    if file.data is None:
+        return file.text is not None or bool(file.problems)
+    return any(key in table_names for key in file.data) or any(
+        p.kind == "empty" for p in file.problems
+    )
+
+
+def _resources(files: Iterable[TomlFile], model: KomodoModel) -> Iterator[Resource]:
+    for file in files:
+        for key, value in (file.data or {}).items():
+            kind = model.kind_for_table(key)
+            if kind is None or not isinstance(value, list):
+                continue
+            for index, body in enumerate(value):
+                if isinstance(body, Mapping):
+                    yield Resource(kind.name, key, index, body, file)
+
+
+def _repo_resources(resources: Iterable[Resource]) -> dict[str, str]:
+    """Declared Repo resources by name -> their git ``repo``."""
+    found = {}
+    for resource in resources:
+        repo = resource.config.get("repo")
+        if resource.kind == "repo" and resource.name and isinstance(repo, str):
+            found[resource.name] = repo
+    return found
+
+
+def _assign(
+    declared: list[SyncScope], resource_files: list[str]
+) -> tuple[list[SyncScope], list[str]]:
+    if not declared:
+        implicit = SyncScope(scopes.IMPLICIT_SCOPE, None, tuple(resource_files))
+        return [implicit], []
+    covered = {path for scope in declared for path in scope.files}
+    return declared, [path for path in resource_files if path not in covered]
+
+
+def listing_of(workspace: Workspace) -> TreeListing:
+    """The tree listing a workspace was built from (for path resolution)."""
+    return TreeListing(workspace.files, workspace.directories, workspace.outside_links)

@@ -1,0 +1,202 @@
+"""Parse one resource TOML file the way Komodo does, keeping every position.
+
+Values come from the Rust ``toml`` crate (through ``toml-rs``), the parser family Core
+itself uses, after Komodo's backslash pre-processing. TOML 1.1 forms (multi-line
+inline tables, trailing commas) are accepted when the target Komodo parses TOML 1.1
+(2.x) and are syntax errors for 1.x targets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import toml_rs
+
+from komodo_guard.workspace.escape import ColumnMap, komodo_escape
+from komodo_guard.workspace.headers import Header, KeyPath, scan_headers
+from komodo_guard.workspace.text import TextProblem, conflict_markers, decode, is_blank
+
+_POSITION = re.compile(r"at line (\d+), column (\d+)")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a key and its value are, as 1-based (line, column) pairs."""
+
+    key_line: int
+    key_column: int
+    value_line: int
+    value_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class TomlFile:
+    """One parsed TOML file of the tree; ``data`` is None when it did not parse."""
+
+    path: str
+    text: str | None
+    data: Mapping[str, Any] | None
+    spans: Mapping[KeyPath, Span]
+    headers: tuple[Header, ...]
+    problems: tuple[TextProblem, ...]
+    toml_spec: str
+
+    def header(self, path: KeyPath) -> Header | None:
+        """The header that opened the table at ``path``, if it had one."""
+        for header in self.headers:
+            if header.path == path:
+                return header
+        return None
+
+    def position(self, path: KeyPath, *, value: bool = False) -> tuple[int, int]:
+        """Best (line, column) for ``path``: the key (or value), else its header,
+        else the nearest ancestor with a position, else the top of the file."""
+        for depth in range(len(path), 0, -1):
+            prefix = path[:depth]
+            span = self.spans.get(prefix)
+            if span is not None:
+                if value and depth == len(path):
+                    return span.value_line, span.value_column
+                return span.key_line, span.key_column
+            header = self.header(prefix)
+            if header is not None:
+                return header.line, header.column
+        return 1, 1
+
+    def line_text(self, line: int) -> str:
+        """The original text of a 1-based line, or "" when out of range."""
+        if self.text is None:
+            return ""
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
+    """Read ``raw`` as a Komodo resource file; problems become values, never raises."""
+    text, problem = decode(raw)
+    if text is None:
+        assert problem is not None
+        return TomlFile(path, None, None, {}, (), (problem,), toml_spec)
+    conflicts = conflict_markers(text)
+    if conflicts:
+        return TomlFile(path, text, None, {}, (), tuple(conflicts), toml_spec)
+    if is_blank(text):
+        empty = TextProblem("empty", "empty file: it declares nothing for Komodo")
+        return TomlFile(path, text, {}, {}, (), (empty,), toml_spec)
+    processed, columns = komodo_escape(text)
+    version = "1.1.0" if toml_spec == "1.1" else "1.0.0"
+    try:
+        document = toml_rs.load_with_metadata(processed, toml_version=version)
+    except toml_rs.TOMLDecodeError as error:
+        syntax = _syntax_problem(error, columns, processed)
+        return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
+    spans: dict[KeyPath, Span] = {}
+    _collect(document.meta.get("nodes", {}), (), spans, _Columns(processed, columns))
+    return TomlFile(
+        path, text, document.value, spans, scan_headers(text), (), toml_spec
+    )
+
+
+def _syntax_problem(
+    error: Exception, columns: ColumnMap, processed: str
+) -> TextProblem:
+    message = str(error)
+    match = _POSITION.search(message)
+    line = int(match.group(1)) if match else 1
+    column = int(match.group(2)) if match else 1
+    column = _Columns(processed, columns).char_column(line, column)
+    detail = [
+        part.strip()
+        for part in message.splitlines()[1:]
+        if part.strip() and not part.lstrip().startswith(("|", f"{line} |"))
+    ]
+    reason = detail[-1] if detail else message.splitlines()[0]
+    return TextProblem("syntax", f"invalid TOML: {reason}", line, column)
+
+
+class _Columns:
+    """Converts toml-rs byte columns on processed text to original char columns."""
+
+    def __init__(self, processed: str, columns: ColumnMap) -> None:
+        self._lines = processed.splitlines()
+        self._columns = columns
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        if text.isascii():
+            char = byte_column
+        else:
+            char = len(text.encode()[: max(byte_column - 1, 0)].decode(errors="ignore")) + 1
+        return self._columns.original_column(line, char)
+
+
+def _first(value: Any) -> int:
+    if isinstance(value, (list, tuple)):
+        return int(value[0]) if value else 0
+    return int(value or 0)
+
+
+def _last(value: Any) -> int:
+    if isinstance(value, (list, tuple)):
+        return int(value[-1]) if value else 0
+    return int(value or 0)
+
+
+def _is_node(candidate: Any) -> bool:
+    return (
+        isinstance(candidate, dict)
+        and isinstance(candidate.get("key"), str)
+        and "key_line" in candidate
+    )
+
+
+def _collect(
+    children: Mapping[str, Any],
+    prefix: KeyPath,
+    spans: dict[KeyPath, Span],
+    columns: _Columns,
+) -> None:
+    for key, node in children.items():
+        path = (*prefix, key)
+        if not _is_node(node):
+            if isinstance(node, dict):
+                _collect(node, path, spans, columns)
+            continue
+        key_line = _first(node.get("key_line"))
+        value_line = _first(node.get("value_line")) or key_line
+        end_line = _last(node.get("value_line")) or value_line
+        spans[path] = Span(
+            key_line,
+            columns.char_column(key_line, _first(node.get("key_col"))),
+            value_line,
+            columns.char_column(value_line, _first(node.get("value_col"))),
+            end_line,
+            columns.char_column(end_line, _last(node.get("value_col"))),
+        )
+        _collect_value(node.get("value"), path, spans, columns)
+
+
+def _collect_value(
+    value: Any, path: KeyPath, spans: dict[KeyPath, Span], columns: _Columns
+) -> None:
+    if isinstance(value, dict):
+        _collect(value, path, spans, columns)
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            if not isinstance(element, dict):
+                continue
+            element_path = (*path, index)
+            line = _first(element.get("value_line"))
+            if line:
+                end_line = _last(element.get("value_line")) or line
+                column = columns.char_column(line, _first(element.get("value_col")))
+                spans[element_path] = Span(
+                    line, column, line, column, end_line,
+                    columns.char_column(end_line, _last(element.get("value_col"))),
+                )
+            _collect_value(element.get("value"), element_path, spans, columns)
