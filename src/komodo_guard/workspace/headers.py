@@ -116,6 +116,8 @@ def _header_text(stripped: str) -> str:
 
 def _still_open(line: str) -> str:
     """Which multi-line string delimiter is left open at the end of ``line``."""
+    if '"""' not in line and "'''" not in line:
+        return ""
     index = 0
     open_string = ""
     while index < len(line):

@@ -9,7 +9,7 @@ inline tables, trailing commas) are accepted when the target Komodo parses TOML 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,8 +95,7 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
     except toml_rs.TOMLDecodeError as error:
         syntax = _syntax_problem(error, columns, processed)
         return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
-    spans: dict[KeyPath, Span] = {}
-    _collect(document.meta.get("nodes", {}), (), spans, _Columns(processed, columns))
+    spans = LazySpans(document.meta.get("nodes", {}), _Columns(processed, columns))
     return TomlFile(
         path, text, document.value, spans, scan_headers(text), (), toml_spec
     )
@@ -133,6 +132,91 @@ class _Columns:
         else:
             char = len(text.encode()[: max(byte_column - 1, 0)].decode(errors="ignore")) + 1
         return self._columns.original_column(line, char)
+
+
+class LazySpans(Mapping[KeyPath, Span]):
+    """Positions looked up on demand from the parser's metadata tree.
+
+    Most keys never need a position (only those with findings do), so converting
+    the whole tree up front would cost more than parsing it. Lookups walk the
+    metadata along the key path; iterating materialises everything once.
+    """
+
+    def __init__(self, nodes: Mapping[str, Any], columns: _Columns) -> None:
+        self._nodes = nodes
+        self._columns = columns
+        self._all: dict[KeyPath, Span] | None = None
+
+    def __getitem__(self, path: KeyPath) -> Span:
+        if self._all is not None:
+            return self._all[path]
+        node: Any = self._nodes
+        for depth, key in enumerate(path):
+            node = _step(node, key, first=depth == 0)
+            if node is None:
+                raise KeyError(path)
+        span = _span_of(node, self._columns, element=isinstance(path[-1], int))
+        if span is None:
+            raise KeyError(path)
+        return span
+
+    def _materialised(self) -> dict[KeyPath, Span]:
+        if self._all is None:
+            spans: dict[KeyPath, Span] = {}
+            _collect(self._nodes, (), spans, self._columns)
+            self._all = spans
+        return self._all
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._materialised())
+
+    def __len__(self) -> int:
+        return len(self._materialised())
+
+
+def _step(node: Any, key: str | int, *, first: bool) -> Any:
+    """One step down the metadata tree: a child by name or an element by index."""
+    if isinstance(key, int):
+        elements = node.get("value") if isinstance(node, dict) else None
+        if isinstance(elements, list) and 0 <= key < len(elements):
+            return elements[key]
+        return None
+    if not isinstance(node, dict):
+        return None
+    children = node if first else node.get("value") if _is_node(node) else node
+    if isinstance(children, list) or not isinstance(children, dict):
+        return None
+    if "value" in node and not _is_node(node) and not first and key not in node:
+        children = node.get("value")
+        if not isinstance(children, dict):
+            return None
+    return children.get(key)
+
+
+def _span_of(node: Any, columns: _Columns, *, element: bool) -> Span | None:
+    if not isinstance(node, dict):
+        return None
+    if element:
+        line = _first(node.get("value_line"))
+        if not line:
+            return None
+        end_line = _last(node.get("value_line")) or line
+        column = columns.char_column(line, _first(node.get("value_col")))
+        end = columns.char_column(end_line, _last(node.get("value_col")))
+        return Span(line, column, line, column, end_line, end)
+    if not _is_node(node):
+        return None
+    key_line = _first(node.get("key_line"))
+    value_line = _first(node.get("value_line")) or key_line
+    end_line = _last(node.get("value_line")) or value_line
+    return Span(
+        key_line,
+        columns.char_column(key_line, _first(node.get("key_col"))),
+        value_line,
+        columns.char_column(value_line, _first(node.get("value_col"))),
+        end_line,
+        columns.char_column(end_line, _last(node.get("value_col"))),
+    )
 
 
 def _first(value: Any) -> int:
