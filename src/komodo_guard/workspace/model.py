@@ -11,6 +11,7 @@ from komodo_guard.workspace.toml_file import TomlFile
 
 if TYPE_CHECKING:
     from komodo_guard.komodo.model import KomodoModel, ResourceKind
+    from komodo_guard.workspace.compose import ComposeFile
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Workspace:
     repo: RepoIdentity
     outside_links: frozenset[str] = frozenset()
     resources: tuple[Resource, ...] = field(default=())
+    compose_files: tuple[ComposeFile, ...] = field(default=())
 
     def exists(self, path: str) -> bool:
         """True when ``path`` (relative, POSIX) is a file or folder in the tree."""
