@@ -1,0 +1,71 @@
+"""A Build: an image built from a repository (``entities/build.rs``)."""
+
+from komodo_guard.komodo.catalog.common import (
+    ENV_VARIABLE,
+    IMAGE_REGISTRY,
+    SYSTEM_COMMAND,
+)
+from komodo_guard.komodo.decl import kind
+from komodo_guard.komodo.spec import (
+    ARRAY,
+    BOOL,
+    ENV_BLOCK,
+    NAME_OR_ID,
+    STRING,
+    STRING_LIST,
+    TABLE,
+    VERSION,
+    field,
+)
+
+BUILD = kind(
+    "build",
+    (
+        field(
+            "builder_id",
+            STRING,
+            "",
+            aliases=("builder",),
+            export_name="builder",
+            ref="builder",
+            ref_by=NAME_OR_ID,
+        ),
+        field("version", VERSION, {"major": 0, "minor": 0, "patch": 0}),
+        field("auto_increment_version", BOOL, True),
+        field("image_name", STRING, ""),
+        field("image_tag", STRING, ""),
+        field("include_latest_tag", BOOL, True, since="1.19.5"),
+        field("include_version_tags", BOOL, True, since="1.19.5"),
+        field("include_commit_tag", BOOL, True, since="1.19.5"),
+        field("links", STRING_LIST, []),
+        field("linked_repo", STRING, "", ref="repo", ref_by=NAME_OR_ID, since="1.18.2"),
+        field("git_provider", STRING, "github.com"),
+        field("git_https", BOOL, True),
+        field("git_account", STRING, ""),
+        field("repo", STRING, ""),
+        field("branch", STRING, "main"),
+        field("commit", STRING, ""),
+        field("webhook_enabled", BOOL, True),
+        field("webhook_secret", STRING, ""),
+        field("files_on_host", BOOL, False, since="1.17.1"),
+        field("build_path", STRING, ".", path=True),
+        field("dockerfile_path", STRING, "Dockerfile", path=True),
+        field(
+            "image_registry",
+            ARRAY,
+            [],
+            items=TABLE,
+            fields=IMAGE_REGISTRY,
+            revised="1.19.1",
+            before=field("image_registry", TABLE, fields=IMAGE_REGISTRY),
+        ),
+        field("skip_secret_interp", BOOL, False),
+        field("use_buildx", BOOL, False),
+        field("extra_args", STRING_LIST, []),
+        field("pre_build", TABLE, fields=SYSTEM_COMMAND),
+        field("dockerfile", STRING, "", since="1.17.1"),
+        field("build_args", ENV_BLOCK, "", fields=ENV_VARIABLE),
+        field("secret_args", ENV_BLOCK, "", fields=ENV_VARIABLE),
+        field("labels", ENV_BLOCK, "", fields=ENV_VARIABLE),
+    ),
+)

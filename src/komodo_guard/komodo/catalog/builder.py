@@ -1,0 +1,165 @@
+"""A Builder: where builds run; its config is a tagged enum
+``{type, params}`` (``entities/builder.rs``)."""
+
+from komodo_guard.komodo.catalog.common import PROVIDER_ACCOUNT
+from komodo_guard.komodo.decl import kind
+from komodo_guard.komodo.spec import (
+    ARRAY,
+    BOOL,
+    ENUM,
+    INT,
+    NAME_OR_ID,
+    STRING,
+    STRING_ARRAY,
+    STRING_LIST,
+    TABLE,
+    field,
+)
+
+BUILDER = kind(
+    "builder",
+    (
+        field("type", ENUM, "Url", enum="BuilderConfigVariant"),
+        field(
+            "params",
+            TABLE,
+            required=True,
+            enum="BuilderConfigVariant",
+            variants={
+                "Url": (
+                    field(
+                        "address",
+                        STRING,
+                        "https://periphery:8120",
+                        revised="2.0.0",
+                        before=field("address", STRING, ""),
+                    ),
+                    field("periphery_public_key", STRING, "", since="2.0.0"),
+                    field("insecure_tls", BOOL, True, since="2.0.0"),
+                    field("passkey", STRING, ""),
+                ),
+                "Server": (
+                    field(
+                        "server_id",
+                        STRING,
+                        "",
+                        aliases=("server",),
+                        export_name="server",
+                        ref="server",
+                        ref_by=NAME_OR_ID,
+                        until="2.3.0",
+                        renamed_to="server_ids",
+                    ),
+                    field(
+                        "server_ids",
+                        STRING_LIST,
+                        [],
+                        aliases=(
+                            "server_id",
+                            "server",
+                            "servers",
+                        ),
+                        export_name="servers",
+                        ref="server",
+                        ref_by=NAME_OR_ID,
+                        since="2.3.0",
+                    ),
+                ),
+                "Aws": (
+                    field("region", STRING, "us-east-1"),
+                    field("instance_type", STRING, "c5.2xlarge"),
+                    field("volume_gb", INT, 20),
+                    field("ami_id", STRING, ""),
+                    field("subnet_id", STRING, ""),
+                    field("key_pair_name", STRING, ""),
+                    field("assign_public_ip", BOOL, False),
+                    field("use_public_ip", BOOL, False),
+                    field("security_group_ids", STRING_LIST, []),
+                    field("user_data", STRING, ""),
+                    field("port", INT, 8120),
+                    field("use_https", BOOL, True),
+                    field("periphery_public_key", STRING, "", since="2.0.0"),
+                    field("insecure_tls", BOOL, True, since="2.0.0"),
+                    field(
+                        "git_providers",
+                        ARRAY,
+                        [],
+                        items=TABLE,
+                        fields=(
+                            field("domain", STRING, "github.com"),
+                            field("https", BOOL, True),
+                            field(
+                                "accounts",
+                                ARRAY,
+                                aliases=("account",),
+                                required=True,
+                                items=TABLE,
+                                fields=PROVIDER_ACCOUNT,
+                            ),
+                        ),
+                    ),
+                    field(
+                        "docker_registries",
+                        ARRAY,
+                        [],
+                        items=TABLE,
+                        fields=(
+                            field("domain", STRING, "docker.io"),
+                            field(
+                                "accounts",
+                                ARRAY,
+                                aliases=("account",),
+                                required=True,
+                                items=TABLE,
+                                fields=PROVIDER_ACCOUNT,
+                                revised="1.17.0",
+                                before=field(
+                                    "accounts",
+                                    ARRAY,
+                                    [],
+                                    aliases=("account",),
+                                    items=TABLE,
+                                    fields=PROVIDER_ACCOUNT,
+                                ),
+                            ),
+                            field(
+                                "organizations",
+                                STRING_ARRAY,
+                                [],
+                                aliases=("organization",),
+                            ),
+                        ),
+                        until="2.3.0",
+                        renamed_to="image_registries",
+                    ),
+                    field(
+                        "image_registries",
+                        ARRAY,
+                        [],
+                        items=TABLE,
+                        fields=(
+                            field("domain", STRING, "docker.io"),
+                            field(
+                                "accounts",
+                                ARRAY,
+                                aliases=("account",),
+                                required=True,
+                                items=TABLE,
+                                fields=PROVIDER_ACCOUNT,
+                            ),
+                            field(
+                                "organizations",
+                                STRING_ARRAY,
+                                [],
+                                aliases=("organization",),
+                            ),
+                        ),
+                        since="2.3.0",
+                    ),
+                    field("secrets", STRING_LIST, []),
+                ),
+            },
+        ),
+    ),
+    tagged_config=True,
+)
