@@ -8,15 +8,15 @@ Imports of the heavy parts happen inside the commands so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from komodo_guard import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "github", "json", "sarif")
@@ -26,16 +26,22 @@ class UsageError(Exception):
     """Bad input from the operator: printed as one line, exit 2."""
 
 
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
+    parser.add_argument("path", nargs="?", default=".", type=_path,
                         help="root of the GitOps tree (default: current folder)")
     parser.add_argument("--komodo-version", metavar="X.Y",
                         help="Komodo version to check against (default: the "
                         "config's komodo_version, else the newest known)")
-    parser.add_argument("--config", type=Path, metavar="FILE",
+    parser.add_argument("--config", type=_path, metavar="FILE",
                         help="settings file (default: komodo-guard.toml or "
                         "[tool.komodo-guard] in pyproject.toml at the tree root)")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+    parser.add_argument("--output", "-o", type=_path, metavar="FILE",
                         help="write the report here instead of standard output")
 
 
@@ -123,6 +129,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
+    import logging
+
     level = logging.WARNING
     if quiet:
         level = logging.ERROR
@@ -135,6 +143,9 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def _save_trace() -> str:
+    import tempfile
+    import traceback
+
     handle, name = tempfile.mkstemp(prefix="komodo-guard-crash-", suffix=".log")
     with os.fdopen(handle, "w") as stream:
         stream.write(traceback.format_exc())
