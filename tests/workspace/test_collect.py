@@ -85,3 +85,16 @@ def test_normalize_repo_forms() -> None:
     assert normalize_repo("https://github.com/Owner/Name.git") == "owner/name"
     assert normalize_repo("git@gitea.example.com:owner/name") == "owner/name"
     assert normalize_repo("owner/name/") == "owner/name"
+
+
+def test_a_repo_whose_named_files_are_all_missing_is_not_this_tree(
+    make_tree: TreeFactory,
+) -> None:
+    stack = STACK.format(name="upstream", repo="vendor/app/", run="")
+    root = make_tree({"stacks.toml": stack + 'file_paths = ["docker-compose.yml"]\n'})
+    assert collect(root, load()).repo.names == frozenset()
+
+
+def test_template_placeholders_are_never_a_repo(make_tree: TreeFactory) -> None:
+    stack = STACK.format(name="a", repo="{{ org }}/app", run="")
+    assert collect(make_tree({"s.toml": stack}), load()).repo.names == frozenset()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from komodo_guard.komodo.model import KomodoModel
 from komodo_guard.workspace import gitinfo, scopes
+from komodo_guard.workspace.compose_stacks import read_compose_files
 from komodo_guard.workspace.model import Resource, SyncScope, Workspace
 from komodo_guard.workspace.text import TextProblem, is_blank
 from komodo_guard.workspace.toml_file import TomlFile, parse_toml
@@ -64,6 +65,7 @@ def collect(
         repo=identity,
         outside_links=listing.outside_links,
         resources=tuple(r for r in resources if r.file.path in read),
+        compose_files=read_compose_files(root, listing, resources, identity),
     )
 
 

@@ -10,7 +10,7 @@ reads it, every file holding Komodo tables forms one implicit scope.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from komodo_guard.komodo.parsers import parse_string_list
 from komodo_guard.workspace.model import (
@@ -84,7 +84,7 @@ def _sync_repo(sync: Resource, repo_of: dict[str, str]) -> str:
 def _reads_this_tree(
     sync: Resource, listing: TreeListing, repo: RepoIdentity, repo_of: dict[str, str]
 ) -> bool:
-    if sync.config.get("file_contents"):
+    if sync.config.get("file_contents") or sync.config.get("files_on_host") is True:
         return False
     declared = _sync_repo(sync, repo_of)
     if declared and repo.names:
@@ -126,30 +126,58 @@ def identify_repo(
 def _infer_from_stacks(
     stacks: Sequence[Resource], listing: TreeListing, repo_of: dict[str, str]
 ) -> RepoIdentity:
+    """Guess the tree's repo from the stacks: the repo whose declared paths are
+    found here. A repo whose stacks name paths of which none exists here is some
+    other repository (a stack deploying an upstream project, say)."""
     used: Counter[str] = Counter()
     found: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
     for stack in stacks:
         repo = stack_repo(stack, repo_of)
-        if not repo:
+        if not repo or not _plausible_repo(repo):
             continue
         key = normalize_repo(repo)
         used[key] += 1
-        run_directory = stack.config.get("run_directory")
-        if isinstance(run_directory, str) and run_directory.strip("./"):
-            clean = run_directory.strip().removeprefix("./").strip("/")
-            found[key] += clean in listing.directories
+        for exists in _declared_paths_exist(stack, listing):
+            (found if exists else missing)[key] += 1
     if len(used) == 1:
         (only,) = used
-        return RepoIdentity(
-            frozenset({only}), f"the only git repo the tree's stacks use ({only})"
-        )
+        if found[only] or not missing[only]:
+            return RepoIdentity(
+                frozenset({only}), f"the only git repo the tree's stacks use ({only})"
+            )
+        return RepoIdentity()
     best = [name for name, hits in found.most_common() if hits * 2 >= used[name] > 0]
     if best:
         return RepoIdentity(
             frozenset({best[0]}),
-            f"most stacks using {best[0]} find their run_directory here",
+            f"most stacks using {best[0]} find their files here",
         )
     return RepoIdentity()
+
+
+def _plausible_repo(repo: str) -> bool:
+    """False for template placeholders and other values that are no repo."""
+    return not any(mark in repo for mark in ("{{", "}}", "${", " ", "[["))
+
+
+def _declared_paths_exist(stack: Resource, listing: TreeListing) -> Iterator[bool]:
+    """For each path the stack names explicitly: whether it is in the tree."""
+    run_directory = stack.config.get("run_directory")
+    base = ""
+    if isinstance(run_directory, str) and run_directory.strip("./ "):
+        if run_directory.startswith("/"):
+            return
+        base = run_directory.strip().removeprefix("./").strip("/")
+        yield base in listing.directories
+    file_paths = stack.config.get("file_paths")
+    entries = parse_string_list(file_paths) if isinstance(file_paths, str) else (
+        file_paths if isinstance(file_paths, list) else []
+    )
+    for entry in entries:
+        if isinstance(entry, str) and entry and not entry.startswith("/"):
+            clean = entry.removeprefix("./")
+            yield (f"{base}/{clean}" if base else clean) in listing.files
 
 
 def stack_repo(stack: Resource, repo_of: dict[str, str]) -> str:

@@ -1,0 +1,208 @@
+"""Find the tree's compose files and the Stacks of this tree that deploy them.
+
+A Stack deploys files of this tree when its git source is this tree: its
+``repo`` names it, or its ``linked_repo`` names a declared ``[[repo]]`` whose
+``repo`` does (``linked_repo`` wins when both are set; ``files_on_host``
+stacks read the host, not git). Its compose files are ``run_directory`` joined
+with each ``file_paths`` entry (``compose.yaml`` when there is none). Files
+named like compose files (``compose.yaml``, ``docker-compose.yml``,
+``*.compose.yaml``, ``compose.*.yaml``, ``docker-compose.*.yml``) are read too,
+deployed or not.
+
+For every deploying Stack the collector records which variable names compose
+can interpolate with: the Stack's ``environment`` (Komodo writes it to
+``env_file_path`` in the run directory and passes it with ``--env-file``), that
+env file if it is committed, each ``additional_env_files`` entry found in the
+tree, and the ``.env`` beside the compose file. Entries that live on the host
+are listed as unknown. Nothing outside the tree is ever read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from komodo_guard.komodo.parsers import parse_env_block, parse_string_list
+from komodo_guard.workspace.compose import (
+    MAX_COMPOSE_BYTES,
+    ComposeFile,
+    Deployment,
+    parse_compose,
+)
+from komodo_guard.workspace.envfile import dotenv_names
+from komodo_guard.workspace.model import RepoIdentity, Resource
+from komodo_guard.workspace.walk import TreeListing, read_inside
+
+COMPOSE_NAME = re.compile(r"^(?:(?:docker-)?compose(?:\..+)?|.+\.compose)\.ya?ml$")
+DEFAULT_COMPOSE_FILE = "compose.yaml"
+DEFAULT_ENV_FILE = ".env"
+MAX_ENV_BYTES = 1024 * 1024
+
+
+def read_compose_files(
+    root: Path,
+    listing: TreeListing,
+    resources: Iterable[Resource],
+    repo: RepoIdentity,
+) -> tuple[ComposeFile, ...]:
+    """Read every compose file of the tree, with the Stacks that deploy it."""
+    resources = list(resources)
+    env = _EnvReader(root, listing)
+    deployed: dict[str, list[Deployment]] = {}
+    for stack in _stacks_of_this_tree(resources, repo):
+        for path, deployment in _deployments(stack, listing, env):
+            deployed.setdefault(path, []).append(deployment)
+    named = {p for p in listing.files if COMPOSE_NAME.match(posixpath.basename(p))}
+    paths = sorted(named | {p for p in deployed if p in listing.files})
+    return tuple(
+        dataclasses.replace(
+            parse_compose(path, read_inside(root, path, MAX_COMPOSE_BYTES)),
+            deployments=tuple(deployed.get(path, ())),
+        )
+        for path in paths
+    )
+
+
+def tree_join(base: str, written: str) -> str | None:
+    """``written`` joined to the tree folder ``base`` (``""`` is the root);
+    None for an absolute (host) path or one that climbs out of the tree."""
+    text = written.strip()
+    if text.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(base or ".", text or "."))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return "" if joined == "." else joined
+
+
+def _stacks_of_this_tree(
+    resources: list[Resource], repo: RepoIdentity
+) -> Iterator[Resource]:
+    repos = {
+        r.name: value
+        for r in resources
+        if r.kind == "repo"
+        and r.name
+        and isinstance(value := r.config.get("repo"), str)
+    }
+    for stack in resources:
+        if stack.kind != "stack" or stack.config.get("files_on_host") is True:
+            continue
+        linked = _text(stack.config, "linked_repo")
+        source = repos.get(linked, "") if linked else _text(stack.config, "repo")
+        if source and repo.is_this_tree(source):
+            yield stack
+
+
+def _deployments(
+    stack: Resource, listing: TreeListing, env: _EnvReader
+) -> Iterator[tuple[str, Deployment]]:
+    config = stack.config
+    run_directory = tree_join("", _text(config, "run_directory"))
+    if run_directory is None:
+        return
+    environment = _environment_names(config.get("environment"))
+    env_file = tree_join(
+        run_directory, _text(config, "env_file_path") or DEFAULT_ENV_FILE
+    )
+    for written in _file_paths(config.get("file_paths")):
+        path = tree_join(run_directory, written)
+        if path is None:
+            continue
+        optional = [env_file, tree_join(posixpath.dirname(path), DEFAULT_ENV_FILE)]
+        additional = _additional(config.get("additional_env_files"), run_directory)
+        provided, looked_in, unknown = env.names(list(additional), optional)
+        yield (
+            path,
+            Deployment(
+                stack=stack.name or "?",
+                run_directory=run_directory,
+                env_file=env_file or "",
+                writes_env_file=bool(environment),
+                provided=environment | provided,
+                looked_in=("the stack's environment", *looked_in),
+                unknown=unknown,
+            ),
+        )
+
+
+def _file_paths(value: Any) -> list[str]:
+    if isinstance(value, str):
+        entries = parse_string_list(value)
+    elif isinstance(value, list):
+        entries = [entry for entry in value if isinstance(entry, str) and entry.strip()]
+    else:
+        entries = []
+    return entries or [DEFAULT_COMPOSE_FILE]
+
+
+def _additional(value: Any, run_directory: str) -> Iterator[str | tuple[str]]:
+    """Each additional env file joined to the run directory; a 1-tuple holding
+    the written value when it is not in the tree."""
+    entries = parse_string_list(value) if isinstance(value, str) else value
+    if not isinstance(entries, list):
+        return
+    for entry in entries:
+        written = entry.get("path") if isinstance(entry, Mapping) else entry
+        if not isinstance(written, str) or not written.strip():
+            continue
+        joined = tree_join(run_directory, written)
+        yield (written,) if joined is None else joined
+
+
+def _environment_names(value: Any) -> frozenset[str]:
+    if not isinstance(value, str):
+        return frozenset()
+    lines, _ = parse_env_block(value)
+    return frozenset(line.key for line in lines)
+
+
+class _EnvReader:
+    """Reads dotenv files of the tree once each, keeping only names."""
+
+    def __init__(self, root: Path, listing: TreeListing) -> None:
+        self.root = root
+        self.listing = listing
+        self.cache: dict[str, frozenset[str] | None] = {}
+
+    def names(
+        self, required: list[str | tuple[str]], optional: list[str | None]
+    ) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+        """Names found, files read, and required sources that could not be
+        read (host paths, files missing from the tree)."""
+        found: set[str] = set()
+        read: list[str] = []
+        unknown: list[str] = []
+        for source in required:
+            if isinstance(source, tuple):
+                unknown.append(f"`{source[0]}` (not in this tree)")
+            elif (names := self._read(source)) is None:
+                unknown.append(f"`{source}` (missing)")
+            else:
+                found |= names
+                read.append(f"`{source}`")
+        for path in optional:
+            if path is not None and (names := self._read(path)) is not None:
+                found |= names
+                read.append(f"`{path}`")
+        return frozenset(found), tuple(dict.fromkeys(read)), tuple(unknown)
+
+    def _read(self, path: str) -> frozenset[str] | None:
+        if path not in self.cache:
+            raw = (
+                read_inside(self.root, path, MAX_ENV_BYTES)
+                if path in self.listing.files
+                else None
+            )
+            text = raw.decode("utf-8", errors="replace") if raw is not None else None
+            self.cache[path] = dotenv_names(text) if text is not None else None
+        return self.cache[path]
+
+
+def _text(config: Mapping[str, Any], key: str) -> str:
+    value = config.get(key)
+    return value if isinstance(value, str) else ""
