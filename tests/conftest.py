@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,9 @@ def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _no_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Point HOME at a temporary folder so no test reads the real one."""
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
@@ -49,7 +51,7 @@ TreeFactory = Callable[[dict[str, str | bytes]], Path]
 
 
 @pytest.fixture
-def make_tree(tmp_path: Path) -> Iterator[TreeFactory]:
+def make_tree(tmp_path: Path) -> TreeFactory:
     """Build a tree from ``{"relative/path": "content"}`` and return its root."""
 
     def build(files: dict[str, str | bytes]) -> Path:
@@ -64,13 +66,15 @@ def make_tree(tmp_path: Path) -> Iterator[TreeFactory]:
                 target.write_text(content, encoding="utf-8")
         return root
 
-    yield build
+    return build
 
 
 @pytest.fixture
 def shared() -> Path:
     """``../shared``, or a skip that says clearly it is missing."""
     if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is missing: the shared corpus and Komodo facts are "
-                    "needed for this test (clone the steering repo beside this one)")
+        pytest.skip(
+            f"{SHARED} is missing: the shared corpus and Komodo facts are "
+            "needed for this test (clone the steering repo beside this one)"
+        )
     return SHARED

@@ -14,12 +14,17 @@ def test_defaults_without_a_file() -> None:
 
 
 def test_every_key_is_read(make_tree: TreeFactory) -> None:
-    root = make_tree({"komodo-guard.toml": (
-        'komodo_version = "1.17"\nfail_on = "error"\n'
-        '[rules]\ndisable = ["KG004"]\nseverity = { unknown-key = "info" }\n'
-        '[known]\nservers = ["Local"]\nrepos = ["homelab"]\nvariables = ["TZ"]\n'
-        '[tree]\nrepos = ["owner/homelab"]\n'
-    )})
+    root = make_tree(
+        {
+            "komodo-guard.toml": (
+                'komodo_version = "1.17"\nfail_on = "error"\n'
+                '[rules]\ndisable = ["KG004"]\nseverity = { unknown-key = "info" }\n'
+                '[known]\nservers = ["Local"]\nrepos = ["homelab"]\n'
+                'variables = ["TZ"]\n'
+                '[tree]\nrepos = ["owner/homelab"]\n'
+            )
+        }
+    )
     config = load_config(find_config(root))
     assert config.komodo_version == "1.17"
     assert config.fail_on is Severity.ERROR
@@ -40,7 +45,10 @@ def test_pyproject_table_is_found(make_tree: TreeFactory) -> None:
     ("text", "expected"),
     [
         ('fail_on = "loud"\n', "config.toml:1:1: `fail_on` must be one of"),
-        ('[known]\nservers = "Local"\n', "config.toml:2:1: `known.servers` must be an array"),
+        (
+            '[known]\nservers = "Local"\n',
+            "config.toml:2:1: `known.servers` must be an array",
+        ),
         ("komodo_version = 2\n", "config.toml:1:1: `komodo_version` must be a string"),
         ("[rules\n", "config.toml:1:7: invalid TOML"),
     ],

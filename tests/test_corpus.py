@@ -9,7 +9,6 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -41,8 +40,33 @@ MUST_REPORT: list[tuple[str, str, int, set[str]]] = [
     ("repo34", "komodo/resource-sync.toml", 29, {"KG501"}),
     *[
         ("repo31", "komodo/stacks.toml", n, {"KG102"})
-        for n in (12, 33, 50, 66, 78, 96, 115, 127, 139, 158, 176, 188, 207, 229,
-                  246, 258, 270, 286, 307, 319, 334, 351, 367, 381, 396)
+        for n in (
+            12,
+            33,
+            50,
+            66,
+            78,
+            96,
+            115,
+            127,
+            139,
+            158,
+            176,
+            188,
+            207,
+            229,
+            246,
+            258,
+            270,
+            286,
+            307,
+            319,
+            334,
+            351,
+            367,
+            381,
+            396,
+        )
     ],
     ("repo26", "komodo/stacks/edge/stack.toml", 7, {"KG102"}),
     ("repo22", "komodo.toml", 33, {"KG210"}),
@@ -56,8 +80,14 @@ MUST_REPORT: list[tuple[str, str, int, set[str]]] = [
     ("repo41", "komodo/resources.toml", 308, {"KG701"}),
     *[
         ("repo08", f"services/{path}/stack.toml", 2, {"KG201"})
-        for path in ("caddy/caddy-sequoia", "caddy/sequoia", "caddy/home", "caddy/vps",
-                     "nebula-sync/home", "nebula-sync/sequoia")
+        for path in (
+            "caddy/caddy-sequoia",
+            "caddy/sequoia",
+            "caddy/home",
+            "caddy/vps",
+            "nebula-sync/home",
+            "nebula-sync/sequoia",
+        )
     ],
 ]
 
@@ -98,12 +128,12 @@ MUST_NOT_REPORT: list[tuple[str, str, tuple[int, ...], set[str]]] = [
 ]
 
 
-class _Hang(Exception):
+class _HangError(Exception):
     pass
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:
-    raise _Hang
+    raise _HangError
 
 
 def repos() -> list[str]:
@@ -119,7 +149,7 @@ def lint(repo: str, version: str | None = None) -> tuple[Finding, ...]:
     try:
         workspace = collect(REAL / repo, load(version))
         return tuple(run_rules(workspace, ALL_RULES, RuleOptions()))
-    except _Hang:
+    except _HangError:
         pytest.fail(f"{repo}: lint did not finish within {HANG_SECONDS} s")
     finally:
         signal.alarm(0)

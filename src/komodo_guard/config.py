@@ -116,7 +116,9 @@ class _Reader:
             tree_repos=tuple(self.strings(tree, ("tree", "repos"))),
         )
 
-    def table(self, data: Mapping[str, Any], keys: tuple[str, ...]) -> Mapping[str, Any]:
+    def table(
+        self, data: Mapping[str, Any], keys: tuple[str, ...]
+    ) -> Mapping[str, Any]:
         value = data.get(keys[-1], {})
         if not isinstance(value, Mapping):
             raise self.fail(keys, "must be a table")

@@ -41,7 +41,9 @@ def test_rule_has_failing_passing_and_disabled_tests(rule: RuleInfo) -> None:
     texts = [path.read_text() for path in TESTS.rglob("test_*.py")]
     mentions = [text for text in texts if rule.code in text or f"{rule.name}" in text]
     assert mentions, f"no test mentions {rule.code}"
-    assert any("disabled" in text for text in mentions), f"{rule.code}: no disabled case"
+    assert any("disabled" in text for text in mentions), (
+        f"{rule.code}: no disabled case"
+    )
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=_ids)

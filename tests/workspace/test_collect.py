@@ -5,19 +5,24 @@ from komodo_guard.workspace.collect import collect
 from komodo_guard.workspace.model import normalize_repo
 from tests.conftest import TreeFactory
 
-STACK = '[[stack]]\nname = "{name}"\n[stack.config]\nrepo = "{repo}"\nrun_directory = "{run}"\n'
+STACK = (
+    '[[stack]]\nname = "{name}"\n[stack.config]\n'
+    'repo = "{repo}"\nrun_directory = "{run}"\n'
+)
 
 
 def test_each_sync_reads_its_own_paths(make_tree: TreeFactory) -> None:
-    root = make_tree({
-        "a.toml": '[[resource_sync]]\nname = "a"\n[resource_sync.config]\n'
-        'resource_path = ["a.toml", "shared"]\n',
-        "b.toml": '[[resource_sync]]\nname = "b"\n[resource_sync.config]\n'
-        'resource_path = "b.toml, missing.toml"\n',
-        "shared/deep/x.toml": '[[stack]]\nname = "x"\n',
-        "shared/notes.txt": "not toml",
-        "stray.toml": '[[server]]\nname = "s"\n',
-    })
+    root = make_tree(
+        {
+            "a.toml": '[[resource_sync]]\nname = "a"\n[resource_sync.config]\n'
+            'resource_path = ["a.toml", "shared"]\n',
+            "b.toml": '[[resource_sync]]\nname = "b"\n[resource_sync.config]\n'
+            'resource_path = "b.toml, missing.toml"\n',
+            "shared/deep/x.toml": '[[stack]]\nname = "x"\n',
+            "shared/notes.txt": "not toml",
+            "stray.toml": '[[server]]\nname = "s"\n',
+        }
+    )
     workspace = collect(root, load())
     scopes = {scope.name: scope for scope in workspace.scopes}
     assert scopes["a"].files == ("a.toml", "shared/deep/x.toml")
@@ -26,23 +31,32 @@ def test_each_sync_reads_its_own_paths(make_tree: TreeFactory) -> None:
     assert workspace.unsynced == ("stray.toml",)
 
 
-def test_files_without_komodo_tables_are_not_resource_files(make_tree: TreeFactory) -> None:
-    root = make_tree({
-        "pyproject.toml": '[project]\nname = "x"\n',
-        "core.config.toml": '[[git_provider]]\ndomain = "github.com"\n',
-        "stacks.toml": '[[stacks]]\nname = "plural-alias"\n',
-    })
+def test_files_without_komodo_tables_are_not_resource_files(
+    make_tree: TreeFactory,
+) -> None:
+    root = make_tree(
+        {
+            "pyproject.toml": '[project]\nname = "x"\n',
+            "core.config.toml": '[[git_provider]]\ndomain = "github.com"\n',
+            "stacks.toml": '[[stacks]]\nname = "plural-alias"\n',
+        }
+    )
     workspace = collect(root, load())
     assert [f.path for f in workspace.toml_files] == ["stacks.toml"]
     assert [(r.kind, r.table, r.name) for r in workspace.resources] == [
-        ("stack", "stacks", "plural-alias")]
+        ("stack", "stacks", "plural-alias")
+    ]
 
 
 def test_repo_identity_from_git_remote(make_tree: TreeFactory) -> None:
-    root = make_tree({
-        ".git/config": '[remote "origin"]\n\turl = git@github.com:Owner/Homelab.git\n',
-        "s.toml": '[[stack]]\nname = "a"\n',
-    })
+    root = make_tree(
+        {
+            ".git/config": (
+                '[remote "origin"]\n\turl = git@github.com:Owner/Homelab.git\n'
+            ),
+            "s.toml": '[[stack]]\nname = "a"\n',
+        }
+    )
     identity = collect(root, load()).repo
     assert identity.names == {"owner/homelab"}
     assert identity.is_this_tree("owner/homelab/")
@@ -59,8 +73,9 @@ def test_repo_identity_inferred_from_run_directories(make_tree: TreeFactory) -> 
     stacks = "\n".join(
         STACK.format(name=f"s{i}", repo="me/ops", run=f"apps/s{i}") for i in range(3)
     ) + STACK.format(name="other", repo="else/where", run="nowhere")
-    files: dict[str, str | bytes] = {f"apps/s{i}/compose.yaml": "services: {}\n"
-                                     for i in range(3)}
+    files: dict[str, str | bytes] = {
+        f"apps/s{i}/compose.yaml": "services: {}\n" for i in range(3)
+    }
     files["stacks.toml"] = stacks
     identity = collect(make_tree(files), load()).repo
     assert identity.names == {"me/ops"}

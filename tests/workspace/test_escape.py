@@ -20,7 +20,7 @@ def test_text_without_triple_quotes_is_unchanged() -> None:
 
 def test_naive_split_follows_komodo_parity() -> None:
     # A """ inside a literal string shifts the parity exactly as in Komodo.
-    text = "a = '\"\"\"'\nb = \"x\\\\y\"\nc = '\"\"\"'\n"
+    text = 'a = \'"""\'\nb = "x\\\\y"\nc = \'"""\'\n'
     processed, _ = komodo_escape(text)
     assert 'b = "x\\\\\\\\y"' in processed
 

@@ -2,20 +2,29 @@ import pytest
 
 from komodo_guard.workspace.toml_file import parse_toml
 
-MULTILINE_INLINE = b"[[stack]]\nname = 'a'\nconfig = { server = 'x',\n  repo = 'o/r', }\n"
+MULTILINE_INLINE = (
+    b"[[stack]]\nname = 'a'\nconfig = { server = 'x',\n  repo = 'o/r', }\n"
+)
 
 
 def test_values_are_the_ones_komodo_sees() -> None:
-    parsed = parse_toml("s.toml", b'[[stack]]\nname = "a"\n[stack.config]\n'
-                        b'environment = """\nA=C:\\path\n"""\n', "1.1")
+    parsed = parse_toml(
+        "s.toml",
+        b'[[stack]]\nname = "a"\n[stack.config]\nenvironment = """\nA=C:\\path\n"""\n',
+        "1.1",
+    )
     assert parsed.problems == ()
     assert parsed.data is not None
     assert parsed.data["stack"][0]["config"]["environment"] == "A=C:\\path\n"
 
 
 def test_keys_and_values_keep_their_positions() -> None:
-    parsed = parse_toml("s.toml", b'[[stack]]\nname = "a"\n[stack.config]\n'
-                        b'  server = "x"\nfile_paths = ["a", "b"]\n', "1.1")
+    parsed = parse_toml(
+        "s.toml",
+        b'[[stack]]\nname = "a"\n[stack.config]\n'
+        b'  server = "x"\nfile_paths = ["a", "b"]\n',
+        "1.1",
+    )
     span = parsed.spans[("stack", 0, "config", "server")]
     assert (span.key_line, span.key_column, span.value_column) == (4, 3, 12)
     assert parsed.position(("stack", 0, "config", "file_paths", 1)) == (5, 20)
@@ -23,8 +32,11 @@ def test_keys_and_values_keep_their_positions() -> None:
 
 
 def test_columns_count_characters_not_bytes() -> None:
-    parsed = parse_toml("s.toml", '[[stack]]\nname = "é"\ndescription = "x"\n'
-                        'tags = ["éé", "b"]\n'.encode(), "1.1")
+    parsed = parse_toml(
+        "s.toml",
+        '[[stack]]\nname = "é"\ndescription = "x"\ntags = ["éé", "b"]\n'.encode(),
+        "1.1",
+    )
     assert parsed.position(("stack", 0, "tags", 1)) == (4, 15)
 
 
@@ -54,9 +66,14 @@ def test_syntax_error_position() -> None:
 def test_conflict_markers_encoding_and_empty_files() -> None:
     conflict = parse_toml("c.toml", b"<<<<<<< HEAD\na = 1\n=======\n>>>>>>> x\n", "1.1")
     assert [(p.kind, p.line) for p in conflict.problems] == [
-        ("conflict", 1), ("conflict", 3), ("conflict", 4)]
+        ("conflict", 1),
+        ("conflict", 3),
+        ("conflict", 4),
+    ]
     latin1 = parse_toml("l.toml", b'name = "caf\xe9"\n', "1.1")
-    assert [(p.kind, p.line, p.column) for p in latin1.problems] == [("encoding", 1, 12)]
+    assert [(p.kind, p.line, p.column) for p in latin1.problems] == [
+        ("encoding", 1, 12)
+    ]
     empty = parse_toml("e.toml", b"# only a comment\n\n", "1.1")
     assert [p.kind for p in empty.problems] == ["empty"]
     assert empty.data == {}

@@ -41,7 +41,12 @@ def use_colour() -> bool:
 
 def render(result: LintResult, fmt: Format, *, colour: bool = False) -> str:
     """Render ``result`` in ``fmt``; every Format member has a branch."""
-    from komodo_guard.report import github_format, json_format, sarif_format, text_format
+    from komodo_guard.report import (
+        github_format,
+        json_format,
+        sarif_format,
+        text_format,
+    )
 
     match fmt:
         case Format.TEXT:

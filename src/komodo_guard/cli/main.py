@@ -33,16 +33,33 @@ def _path(text: str) -> Path:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=_path,
-                        help="root of the GitOps tree (default: current folder)")
-    parser.add_argument("--komodo-version", metavar="X.Y",
-                        help="Komodo version to check against (default: the "
-                        "config's komodo_version, else the newest known)")
-    parser.add_argument("--config", type=_path, metavar="FILE",
-                        help="settings file (default: komodo-guard.toml or "
-                        "[tool.komodo-guard] in pyproject.toml at the tree root)")
-    parser.add_argument("--output", "-o", type=_path, metavar="FILE",
-                        help="write the report here instead of standard output")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=_path,
+        help="root of the GitOps tree (default: current folder)",
+    )
+    parser.add_argument(
+        "--komodo-version",
+        metavar="X.Y",
+        help="Komodo version to check against (default: the "
+        "config's komodo_version, else the newest known)",
+    )
+    parser.add_argument(
+        "--config",
+        type=_path,
+        metavar="FILE",
+        help="settings file (default: komodo-guard.toml or "
+        "[tool.komodo-guard] in pyproject.toml at the tree root)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=_path,
+        metavar="FILE",
+        help="write the report here instead of standard output",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,32 +71,62 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean, 1 findings at or above --fail-on, "
         "2 could not complete, 130 interrupted",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more diagnostics on standard error (-vv for debug)")
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="only errors on standard error")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="more diagnostics on standard error (-vv for debug)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="only errors on standard error"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lint = commands.add_parser("lint", help="check a GitOps tree (CI, pre-commit)",
-                               description="Static checks of a Komodo GitOps tree.")
+    lint = commands.add_parser(
+        "lint",
+        help="check a GitOps tree (CI, pre-commit)",
+        description="Static checks of a Komodo GitOps tree.",
+    )
     _common(lint)
-    lint.add_argument("--format", "-f", choices=FORMATS, default=None,
-                      help="output format (default: github inside GitHub Actions, "
-                      "else text)")
-    lint.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
-                      help="lowest severity that makes the exit code 1 "
-                      "(default: the config's fail_on, else warning)")
+    lint.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github inside GitHub Actions, else text)",
+    )
+    lint.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that makes the exit code 1 "
+        "(default: the config's fail_on, else warning)",
+    )
 
-    audit = commands.add_parser("audit", help="write the audit report of a tree",
-                                description="Run every check that can run and write "
-                                "an expert's audit report (Markdown or HTML).")
+    audit = commands.add_parser(
+        "audit",
+        help="write the audit report of a tree",
+        description="Run every check that can run and write "
+        "an expert's audit report (Markdown or HTML).",
+    )
     _common(audit)
-    audit.add_argument("--format", "-f", choices=("markdown", "html"), default=None,
-                       help="report format (default: from --output's suffix, "
-                       "else markdown)")
-    audit.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
-                       help="lowest severity that makes the exit code 1")
+    audit.add_argument(
+        "--format",
+        "-f",
+        choices=("markdown", "html"),
+        default=None,
+        help="report format (default: from --output's suffix, else markdown)",
+    )
+    audit.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that makes the exit code 1",
+    )
 
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", help="rule code (KG102) or name (unknown-key)")
@@ -107,8 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as error:  # the one top-level handler for unexpected errors
         trace = _save_trace()
-        print(f"komodo-guard: internal error ({type(error).__name__}); "
-              f"the full trace is in {trace}", file=sys.stderr)
+        print(
+            f"komodo-guard: internal error ({type(error).__name__}); "
+            f"the full trace is in {trace}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
@@ -116,13 +166,25 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "lint":
         from komodo_guard.cli.lint import lint
 
-        return lint(args.path, komodo_version=args.komodo_version, config=args.config,
-                    output=args.output, fmt=args.format, fail_on=args.fail_on)
+        return lint(
+            args.path,
+            komodo_version=args.komodo_version,
+            config=args.config,
+            output=args.output,
+            fmt=args.format,
+            fail_on=args.fail_on,
+        )
     if args.command == "audit":
         from komodo_guard.cli.audit import audit
 
-        return audit(args.path, komodo_version=args.komodo_version, config=args.config,
-                     output=args.output, fmt=args.format, fail_on=args.fail_on)
+        return audit(
+            args.path,
+            komodo_version=args.komodo_version,
+            config=args.config,
+            output=args.output,
+            fmt=args.format,
+            fail_on=args.fail_on,
+        )
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()
@@ -138,8 +200,11 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         level = logging.DEBUG
     elif verbose == 1:
         level = logging.INFO
-    logging.basicConfig(level=level, format="komodo-guard: %(levelname)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level,
+        format="komodo-guard: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
 def _save_trace() -> str:

@@ -78,4 +78,6 @@ def write(text: str, output: Path | None) -> None:
         os.replace(temporary, output)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise UsageError(f"{output}: cannot write the report: {error.strerror}") from error
+        raise UsageError(
+            f"{output}: cannot write the report: {error.strerror}"
+        ) from error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -52,3 +53,32 @@ class LintResult:
     def fails(self, threshold: Severity) -> bool:
         """True when an active finding is at or above ``threshold``."""
         return any(finding.severity >= threshold for finding in self.active)
+
+    @property
+    def suppressed(self) -> tuple[Finding, ...]:
+        """Findings the operator suppressed, each with its reason."""
+        return tuple(f for f in self.findings if f.suppressed)
+
+    def path_from_cwd(self, path: str) -> str:
+        """A finding's ``path`` (relative to the tree) as seen from the folder the
+        command ran in: ``infra/stacks.toml`` for ``lint infra``."""
+        root = self.root.replace("\\", "/")
+        return posixpath.normpath(posixpath.join(root, path)) if root else path
+
+    def summary(self) -> str:
+        """One line: what was checked and how many findings of each severity."""
+        counts = self.counts()
+        line = (
+            f"{plural(self.files_checked, 'file')}, "
+            f"{plural(self.resources, 'resource')} checked for Komodo "
+            f"{self.komodo_version}: {plural(counts[Severity.ERROR], 'error')}, "
+            f"{plural(counts[Severity.WARNING], 'warning')}, "
+            f"{plural(counts[Severity.INFO], 'info')}"
+        )
+        hidden = len(self.suppressed)
+        return f"{line}, {hidden} suppressed" if hidden else line
+
+
+def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -34,17 +34,8 @@ def format_finding(finding: Finding, *, colour: bool = False) -> str:
 def render(result: LintResult, *, colour: bool = False) -> str:
     """Every active finding, then a one-line summary."""
     lines = [format_finding(f, colour=colour) for f in result.active]
-    counts = result.counts()
-    suppressed = len(result.findings) - len(result.active)
-    summary = (
-        f"{result.files_checked} files, {result.resources} resources checked "
-        f"for Komodo {result.komodo_version}: {counts[Severity.ERROR]} errors, "
-        f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos"
-    )
-    if suppressed:
-        summary += f", {suppressed} suppressed"
     if lines:
         lines.append("")
-    lines.append(summary)
+    lines.append(result.summary())
     lines.extend(f"note: {note}" for note in result.notes)
     return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ class Severity(enum.IntEnum):
 
     @classmethod
     def parse(cls, text: str) -> Severity:
-        """Read ``error``, ``warning`` (or ``warn``) and ``info``; raise ``ValueError``."""
+        """Read ``error``, ``warning`` (or ``warn``), ``info``; else ``ValueError``."""
         word = text.strip().lower()
         if word == "warn":
             word = "warning"

@@ -25,9 +25,7 @@ log = logging.getLogger(__name__)
 MAX_TOML_BYTES = 20 * 1024 * 1024
 
 
-def collect(
-    root: Path, model: KomodoModel, *, repos: Iterable[str] = ()
-) -> Workspace:
+def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Workspace:
     """Read the tree at ``root`` for the Komodo version of ``model``."""
     listing = list_tree(root)
     table_names = _table_names(model)

@@ -52,8 +52,9 @@ def komodo_escape(text: str) -> tuple[str, ColumnMap]:
             out.append(piece.replace("\\", "\\\\"))
         else:
             out.append(piece)
-        line, column = _advance(piece + (_TRIPLE if index < len(pieces) - 1 else ""),
-                                line, column)
+        line, column = _advance(
+            piece + (_TRIPLE if index < len(pieces) - 1 else ""), line, column
+        )
     mapped = {key: tuple(value) for key, value in doubled.items()}
     return _TRIPLE.join(out), ColumnMap(mapped)
 

@@ -171,8 +171,10 @@ def _declared_paths_exist(stack: Resource, listing: TreeListing) -> Iterator[boo
         base = run_directory.strip().removeprefix("./").strip("/")
         yield base in listing.directories
     file_paths = stack.config.get("file_paths")
-    entries = parse_string_list(file_paths) if isinstance(file_paths, str) else (
-        file_paths if isinstance(file_paths, list) else []
+    entries = (
+        parse_string_list(file_paths)
+        if isinstance(file_paths, str)
+        else (file_paths if isinstance(file_paths, list) else [])
     )
     for entry in entries:
         if isinstance(entry, str) and entry and not entry.startswith("/"):

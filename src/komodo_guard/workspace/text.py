@@ -33,7 +33,9 @@ def decode(raw: bytes) -> tuple[str | None, TextProblem | None]:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         bad = raw[error.start : error.start + 1].hex()
-        guess = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        guess = (
+            " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        )
         message = (
             f"not valid UTF-8: byte 0x{bad} at line {line}, column {column}{guess}; "
             "Komodo only reads UTF-8 files. Re-save the file as UTF-8."

@@ -89,9 +89,12 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
         empty = TextProblem("empty", "empty file: it declares nothing for Komodo")
         return TomlFile(path, text, {}, {}, (), (empty,), toml_spec)
     processed, columns = komodo_escape(text)
-    version = "1.1.0" if toml_spec == "1.1" else "1.0.0"
     try:
-        document = toml_rs.load_with_metadata(processed, toml_version=version)
+        document = (
+            toml_rs.load_with_metadata(processed, toml_version="1.1.0")
+            if toml_spec == "1.1"
+            else toml_rs.load_with_metadata(processed, toml_version="1.0.0")
+        )
     except toml_rs.TOMLDecodeError as error:
         syntax = _syntax_problem(error, columns, processed)
         return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
@@ -130,7 +133,10 @@ class _Columns:
         if text.isascii():
             char = byte_column
         else:
-            char = len(text.encode()[: max(byte_column - 1, 0)].decode(errors="ignore")) + 1
+            char = (
+                len(text.encode()[: max(byte_column - 1, 0)].decode(errors="ignore"))
+                + 1
+            )
         return self._columns.original_column(line, char)
 
 
@@ -280,7 +286,11 @@ def _collect_value(
                 end_line = _last(element.get("value_line")) or line
                 column = columns.char_column(line, _first(element.get("value_col")))
                 spans[element_path] = Span(
-                    line, column, line, column, end_line,
+                    line,
+                    column,
+                    line,
+                    column,
+                    end_line,
                     columns.char_column(end_line, _last(element.get("value_col"))),
                 )
             _collect_value(element.get("value"), element_path, spans, columns)

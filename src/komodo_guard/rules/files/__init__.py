@@ -1,6 +1,11 @@
 """Rules over whole files (syntax, encoding, sync membership)."""
 
-from komodo_guard.rules.files import empty_file, merge_conflict, not_synced, syntax_error
+from komodo_guard.rules.files import (
+    empty_file,
+    merge_conflict,
+    not_synced,
+    syntax_error,
+)
 from komodo_guard.rules.interface import RuleInfo
 
 RULES: tuple[RuleInfo, ...] = (

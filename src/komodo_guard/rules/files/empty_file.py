@@ -25,7 +25,9 @@ from komodo_guard.rules.interface import (
 from komodo_guard.workspace.model import Workspace
 
 
-def check(rule: RuleInfo, workspace: Workspace, options: RuleOptions) -> Iterator[Finding]:
+def check(
+    rule: RuleInfo, workspace: Workspace, options: RuleOptions
+) -> Iterator[Finding]:
     """One finding per empty resource file."""
     for file in workspace.toml_files:
         if any(problem.kind == "empty" for problem in file.problems):

@@ -32,7 +32,9 @@ from komodo_guard.rules.interface import (
 from komodo_guard.workspace.model import Workspace
 
 
-def check(rule: RuleInfo, workspace: Workspace, options: RuleOptions) -> Iterator[Finding]:
+def check(
+    rule: RuleInfo, workspace: Workspace, options: RuleOptions
+) -> Iterator[Finding]:
     """One finding per committed marker line."""
     for file in workspace.toml_files:
         for problem in file.problems:

@@ -28,7 +28,9 @@ from komodo_guard.rules.interface import (
 from komodo_guard.workspace.model import Workspace
 
 
-def check(rule: RuleInfo, workspace: Workspace, options: RuleOptions) -> Iterator[Finding]:
+def check(
+    rule: RuleInfo, workspace: Workspace, options: RuleOptions
+) -> Iterator[Finding]:
     """One finding per file under no sync."""
     names = ", ".join(sorted(repr(scope.name) for scope in workspace.scopes))
     for path in workspace.unsynced:

@@ -39,7 +39,9 @@ from komodo_guard.workspace.model import Workspace
 _KINDS = ("syntax", "encoding", "too-large")
 
 
-def check(rule: RuleInfo, workspace: Workspace, options: RuleOptions) -> Iterator[Finding]:
+def check(
+    rule: RuleInfo, workspace: Workspace, options: RuleOptions
+) -> Iterator[Finding]:
     """One finding per file problem of the kinds above."""
     for file in workspace.toml_files:
         for problem in file.problems:

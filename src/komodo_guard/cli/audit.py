@@ -1,0 +1,26 @@
+"""``komodo-guard audit``: the written audit of a GitOps tree (Markdown or HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from komodo_guard.cli.run import lint_tree, load_settings, threshold, write
+from komodo_guard.report.audit import AuditFormat, render
+
+
+def audit(
+    path: Path,
+    *,
+    komodo_version: str | None,
+    config: Path | None,
+    output: Path | None,
+    fmt: str | None,
+    fail_on: str | None,
+) -> int:
+    """Audit the tree at ``path``; exit codes as ``lint``: 0 clean, 1 findings at
+    or above the threshold."""
+    settings = load_settings(path, config)
+    result = lint_tree(path, settings, komodo_version)
+    chosen = AuditFormat(fmt) if fmt else AuditFormat.for_output(output)
+    write(render(result, chosen, name=path.resolve().name or str(path)), output)
+    return 1 if result.fails(threshold(fail_on, settings)) else 0

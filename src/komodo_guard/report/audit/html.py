@@ -1,0 +1,198 @@
+"""The audit as one self-contained HTML page: inline CSS, no script, nothing loaded
+from elsewhere (a Content-Security-Policy says so to the browser). Every piece of
+text from the tree is escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from komodo_guard import __version__
+from komodo_guard.report.audit import inline
+from komodo_guard.report.audit.diagram import mermaid
+from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
+from komodo_guard.report.audit.priority import Priority
+from komodo_guard.report.audit.scope import scope_rows, sentence, verdict
+from komodo_guard.report.interface import plural
+from komodo_guard.rules.interface import Finding
+
+_CSS = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:62rem;margin:2rem auto;
+padding:0 1rem;color:#1d2939}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #d0d5dd}
+table{border-collapse:collapse;margin:.5rem 0 1rem}
+th,td{border:1px solid #d0d5dd;padding:.3rem .6rem;text-align:left;vertical-align:top}
+code,pre{font-family:ui-monospace,monospace;font-size:.9em;background:#f2f4f7}
+pre{padding:.8rem;overflow-x:auto}
+.p{font-weight:600;padding:0 .4rem;border-radius:.3rem}
+.P0{background:#fde2e1;color:#b42318}.P1{background:#fef0c7;color:#b54708}
+.P2{background:#e0f2fe;color:#026aa2}
+li{margin:.3rem 0}.hint{color:#475467}
+"""
+_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _badge(priority: Priority) -> str:
+    return f'<span class="p {priority.label}">{priority.label}</span>'
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _where(finding: Finding) -> str:
+    location = finding.location
+    if location is not None:
+        parts = [location.path]
+        if location.line:
+            parts.append(str(location.line))
+            if location.column:
+                parts.append(str(location.column))
+        return f"<code>{escape(':'.join(parts))}</code>"
+    if finding.resource is not None:
+        return escape(str(finding.resource))
+    return "(whole run)"
+
+
+def _scope(audit: Audit) -> str:
+    rows = [
+        (escape(label), inline.to_html(value)) for label, value in scope_rows(audit)
+    ]
+    return "<h2>Scope</h2>" + _table(("", ""), rows)
+
+
+def _fix_first(bundle: FixFirst) -> str:
+    files = ", ".join(f"<code>{escape(path)}</code>" for path in bundle.files)
+    where = f" in {files}" if files else ""
+    hint = bundle.example.hint
+    fix = (
+        f' <span class="hint">Fix: {inline.to_html(sentence(hint))}</span>'
+        if hint
+        else ""
+    )
+    return (
+        f"<li>{_badge(bundle.priority)} <strong>{escape(bundle.code)} "
+        f"{escape(bundle.name)}</strong>, {plural(bundle.count, 'finding')}{where} — "
+        f"{inline.to_html(sentence(bundle.example.message))}{fix}</li>"
+    )
+
+
+def _summary(audit: Audit) -> str:
+    html = f"<h2>Executive summary</h2><p>{inline.to_html(verdict(audit))}</p>"
+    if not audit.groups:
+        return html
+    rows = [
+        (
+            f"{escape(g.text.title)} (<code>{g.failure_class.value}</code>)",
+            *(str(audit.cell(g.failure_class, p)) for p in Priority),
+            str(len(g.items)),
+        )
+        for g in audit.groups
+    ]
+    totals = audit.by_priority()
+    rows.append(
+        (
+            "<strong>Total</strong>",
+            *(str(totals[p]) for p in Priority),
+            str(sum(totals.values())),
+        )
+    )
+    html += _table(("Failure class", *(p.label for p in Priority), "Total"), rows)
+    items = "".join(_fix_first(bundle) for bundle in audit.fix_first)
+    return html + f"<h3>Fix first</h3><ol>{items}</ol>"
+
+
+def _item(item: Item) -> str:
+    finding = item.finding
+    hint = (
+        f'<br><span class="hint">Fix: {inline.to_html(finding.hint)}</span>'
+        if finding.hint
+        else ""
+    )
+    return (
+        f"<li>{_badge(item.priority)} {_where(finding)} · {escape(finding.code)} "
+        f"<code>{escape(finding.name)}</code>: {inline.to_html(finding.message)}"
+        f"{hint}</li>"
+    )
+
+
+def _group(group: ClassGroup) -> str:
+    text = group.text
+    items = "".join(_item(item) for item in group.items)
+    return (
+        f"<h3>{_badge(group.priority)} {escape(text.title)} "
+        f"(<code>{group.failure_class.value}</code>), "
+        f"{plural(len(group.items), 'finding')}</h3>"
+        f"<p>Root cause: {escape(text.cause)}.<br>Fix: {escape(text.fix)}.</p>"
+        f"<ul>{items}</ul>"
+    )
+
+
+def _suppressed(audit: Audit) -> str:
+    items = "".join(
+        f"<li>{_where(f)} · {escape(f.code)} <code>{escape(f.name)}</code>: "
+        f"{inline.to_html(f.message)} Reason: {inline.to_html(f.suppressed)}</li>"
+        for f in audit.result.suppressed
+    )
+    return f"<h3>Suppressed by the operator</h3><ul>{items}</ul>" if items else ""
+
+
+def _findings(audit: Audit) -> str:
+    html = "<h2>Findings by failure class</h2>"
+    if not audit.groups:
+        return html + "<p>None from the checks that ran.</p>"
+    return html + "".join(_group(g) for g in audit.groups) + _suppressed(audit)
+
+
+def _diagram(audit: Audit) -> str:
+    source = mermaid(audit)
+    if not source:
+        return ""
+    return (
+        "<h2>From failure class to fix</h2>"
+        "<p>The block below is Mermaid source. It renders as a diagram on GitHub "
+        "(in the Markdown version of this audit) or in a page that loads "
+        "mermaid.js; this page loads nothing.</p>"
+        f'<pre class="mermaid">{escape(source)}</pre>'
+    )
+
+
+def _remaining(audit: Audit) -> str:
+    rows = [
+        (escape(g.area), inline.to_html(g.covers), inline.to_html(g.status))
+        for g in audit.gaps
+    ]
+    return (
+        "<h2>What remains</h2><p>This audit read the files of the tree and nothing "
+        "else. These parts were not checked, so none of them passed:</p>"
+        + _table(("Area", "Would show", "Status"), rows)
+    )
+
+
+def render(audit: Audit) -> str:
+    """The whole audit as an HTML page."""
+    name = escape(audit.name)
+    body = "".join(
+        (
+            f"<h1>Komodo GitOps audit: {name}</h1>",
+            f"<p>Written by komodo-guard {escape(__version__)} from static checks of "
+            f"the tree against Komodo {escape(audit.result.komodo_version)}.</p>",
+            _scope(audit),
+            _summary(audit),
+            _findings(audit),
+            _diagram(audit),
+            _remaining(audit),
+        )
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Komodo GitOps audit: {name}</title>"
+        f"<style>{_CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )

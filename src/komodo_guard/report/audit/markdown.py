@@ -1,0 +1,187 @@
+"""The audit as GitHub-flavoured Markdown (the Mermaid diagram renders on GitHub)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from komodo_guard import __version__
+from komodo_guard.report.audit import inline
+from komodo_guard.report.audit.diagram import mermaid
+from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
+from komodo_guard.report.audit.priority import Priority
+from komodo_guard.report.audit.scope import scope_rows, sentence, verdict
+from komodo_guard.report.interface import plural
+from komodo_guard.rules.interface import Finding
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return [*lines, ""]
+
+
+def _where(finding: Finding) -> str:
+    location = finding.location
+    if location is not None:
+        place = location.path
+        if location.line:
+            place += f":{location.line}"
+            if location.column:
+                place += f":{location.column}"
+        return inline.code(place)
+    if finding.resource is not None:
+        return inline.markdown(str(finding.resource))
+    return "(whole run)"
+
+
+def _scope(audit: Audit) -> list[str]:
+    rows = [
+        (name, inline.markdown(value, cell=True)) for name, value in scope_rows(audit)
+    ]
+    return ["## Scope", "", *_table(("", ""), rows)]
+
+
+def _fix_first_line(number: int, bundle: FixFirst) -> str:
+    files = ", ".join(inline.code(path) for path in bundle.files[:3])
+    more = len(bundle.files) - 3
+    where = f" in {files}" + (f" and {plural(more, 'more file')}" if more > 0 else "")
+    line = (
+        f"{number}. **{bundle.priority.label}: {bundle.code} {bundle.name}**, "
+        f"{plural(bundle.count, 'finding')}{where} — "
+        f"{inline.markdown(sentence(bundle.example.message))}"
+    )
+    if bundle.example.hint:
+        line += f" Fix: {inline.markdown(sentence(bundle.example.hint))}"
+    return line
+
+
+def _summary(audit: Audit) -> list[str]:
+    lines = ["## Executive summary", "", inline.markdown(verdict(audit)), ""]
+    if not audit.groups:
+        return lines
+    priorities = tuple(Priority)
+    rows = [
+        (
+            inline.markdown(f"{group.text.title} (`{group.failure_class.value}`)"),
+            *(str(audit.cell(group.failure_class, p)) for p in priorities),
+            str(len(group.items)),
+        )
+        for group in audit.groups
+    ]
+    totals = audit.by_priority()
+    rows.append(
+        (
+            "**Total**",
+            *(f"**{totals[p]}**" for p in priorities),
+            f"**{sum(totals.values())}**",
+        )
+    )
+    header = ("Failure class", *(p.label for p in priorities), "Total")
+    lines.extend(_table(header, rows))
+    lines.extend(["### Fix first", ""])
+    lines.extend(_fix_first_line(n, b) for n, b in enumerate(audit.fix_first, 1))
+    return [*lines, ""]
+
+
+def _item(item: Item) -> list[str]:
+    finding = item.finding
+    lines = [
+        f"- **{item.priority.label}** {_where(finding)} · {finding.code} "
+        f"`{finding.name}`: {inline.markdown(finding.message)}"
+    ]
+    if finding.hint:
+        lines.append(f"  Fix: {inline.markdown(finding.hint)}")
+    return lines
+
+
+def _group(group: ClassGroup) -> list[str]:
+    text = group.text
+    lines = [
+        f"### {group.priority.label} · {text.title} (`{group.failure_class.value}`), "
+        f"{plural(len(group.items), 'finding')}",
+        "",
+        f"Root cause: {inline.markdown(text.cause)}.  ",
+        f"Fix: {inline.markdown(text.fix)}.",
+        "",
+    ]
+    for item in group.items:
+        lines.extend(_item(item))
+    return [*lines, ""]
+
+
+def _findings(audit: Audit) -> list[str]:
+    lines = ["## Findings by failure class", ""]
+    if not audit.groups:
+        return [*lines, "None from the checks that ran.", ""]
+    for group in audit.groups:
+        lines.extend(_group(group))
+    suppressed = audit.result.suppressed
+    if suppressed:
+        lines.extend(["### Suppressed by the operator", ""])
+        lines.extend(
+            f"- {_where(f)} · {f.code} `{f.name}`: {inline.markdown(f.message)} "
+            f"Reason: {inline.markdown(f.suppressed)}"
+            for f in suppressed
+        )
+        lines.append("")
+    return lines
+
+
+def _diagram(audit: Audit) -> list[str]:
+    source = mermaid(audit)
+    if not source:
+        return []
+    return [
+        "## From failure class to fix",
+        "",
+        "```mermaid",
+        source.rstrip("\n"),
+        "```",
+        "",
+    ]
+
+
+def _remaining(audit: Audit) -> list[str]:
+    rows = [
+        (
+            inline.markdown(g.area, cell=True),
+            inline.markdown(g.covers, cell=True),
+            inline.markdown(g.status, cell=True),
+        )
+        for g in audit.gaps
+    ]
+    intro = (
+        "This audit read the files of the tree and nothing else. These parts "
+        "were not checked, so none of them passed:"
+    )
+    return [
+        "## What remains",
+        "",
+        intro,
+        "",
+        *_table(("Area", "Would show", "Status"), rows),
+    ]
+
+
+def render(audit: Audit) -> str:
+    """The whole audit as Markdown."""
+    title = f"# Komodo GitOps audit: {inline.markdown(audit.name)}"
+    byline = (
+        f"Written by komodo-guard {__version__} from static checks of the tree "
+        f"against Komodo {audit.result.komodo_version}."
+    )
+    lines = [
+        title,
+        "",
+        inline.markdown(byline),
+        "",
+        *_scope(audit),
+        *_summary(audit),
+        *_findings(audit),
+        *_diagram(audit),
+        *_remaining(audit),
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"

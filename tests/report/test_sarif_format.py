@@ -1,0 +1,173 @@
+"""SARIF 2.1.0: validated against the hand-written schema subset, and by value."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from komodo_guard import __version__
+from komodo_guard.report import sarif_format
+from komodo_guard.rules.files import empty_file, syntax_error
+from komodo_guard.rules.interface import (
+    FailureClass,
+    Location,
+    ResourceRef,
+    Severity,
+)
+from komodo_guard.rules.registry import BY_KEY
+from tests.report.samples import EMPTY, SYNTAX, UNSYNCED, finding, result
+from tests.report.sarif_schema import SARIF_SUBSET
+
+
+def _log(
+    *findings: Any, root: str = ".", notes: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    text = sarif_format.render(result(*findings, root=root, notes=notes))
+    document: dict[str, Any] = json.loads(text)
+    jsonschema.validate(
+        document, SARIF_SUBSET, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return document
+
+
+def test_the_schema_subset_rejects_what_sarif_rejects() -> None:
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]}
+    with pytest.raises(jsonschema.ValidationError, match="'name' is a required"):
+        jsonschema.validate(bad, SARIF_SUBSET)
+    wrong_level = {
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "x"}},
+                "results": [{"message": {"text": "m"}, "level": "info"}],
+            }
+        ],
+    }
+    with pytest.raises(jsonschema.ValidationError, match="'info' is not one of"):
+        jsonschema.validate(wrong_level, SARIF_SUBSET)
+
+
+def test_driver_and_one_descriptor_per_rule_that_found_something() -> None:
+    run = _log(SYNTAX, EMPTY)["runs"][0]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("komodo-guard", __version__)
+    assert "informationUri" not in driver
+    assert [rule["id"] for rule in driver["rules"]] == ["KG001", "KG003"]
+    first = driver["rules"][0]
+    assert first["name"] == "syntax-error"
+    assert first["shortDescription"] == {"text": syntax_error.RULE.summary}
+    assert first["defaultConfiguration"] == {"level": "error"}
+    assert first["help"]["text"].startswith("A resource file Komodo cannot parse.\n\n")
+    assert '```toml\n[[stack]]\nname = "app\n' in first["help"]["markdown"]
+    assert driver["rules"][1]["fullDescription"]["text"].startswith("An empty (or")
+    assert driver["rules"][1]["properties"] == {"tags": ["komodo", "invalid-config"]}
+
+
+def test_results_have_level_message_and_relative_location() -> None:
+    results = _log(SYNTAX, EMPTY, UNSYNCED)["runs"][0]["results"]
+    assert results[0] == {
+        "ruleId": "KG003",
+        "ruleIndex": 1,
+        "level": "warning",
+        "message": {
+            "text": "empty file: it declares no Komodo resources\nhint: delete the file"
+        },
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "empty.toml", "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": 1, "startColumn": 1},
+                }
+            }
+        ],
+    }
+    assert [r["level"] for r in results] == ["warning", "note", "error"]
+    assert [r["ruleIndex"] for r in results] == [1, 2, 0]
+
+
+def test_suppressed_findings_stay_with_their_justification() -> None:
+    hidden = finding(location=Location("x.toml", 1, 1), suppressed="vendored file")
+    (item,) = _log(hidden)["runs"][0]["results"]
+    assert item["suppressions"] == [
+        {"kind": "inSource", "justification": "vendored file"}
+    ]
+
+
+def test_relative_root_prefixes_the_uri() -> None:
+    run = _log(SYNTAX, root="infra")["runs"][0]
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": "infra/stacks.toml", "uriBaseId": "%SRCROOT%"}
+    assert "originalUriBaseIds" not in run
+
+
+def test_absolute_root_becomes_the_base_and_uris_are_percent_encoded() -> None:
+    spaced = finding(location=Location("my stacks/a#b.toml", 2, 1))
+    run = _log(spaced, root="/srv/git ops")["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///srv/git%20ops/"}}
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ]
+    assert uri == "my%20stacks/a%23b.toml"
+
+
+def test_resource_and_unregistered_code_and_incomplete_run() -> None:
+    crashed = finding(
+        "KG000",
+        name="check-incomplete",
+        failure_class=FailureClass.INCOMPLETE,
+        message="rule KG999 could not run",
+        resource=ResourceRef("stack", "web"),
+    )
+    run = _log(crashed, notes=("no Core configured",))["runs"][0]
+    assert run["invocations"] == [
+        {
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [
+                {"level": "note", "message": {"text": "no Core configured"}}
+            ],
+        }
+    ]
+    (rule,) = run["tool"]["driver"]["rules"]
+    assert (rule["id"], rule["name"]) == ("KG000", "check-incomplete")
+    assert run["results"][0]["locations"] == [
+        {
+            "logicalLocations": [
+                {"name": "web", "fullyQualifiedName": "stack/web", "kind": "stack"}
+            ]
+        }
+    ]
+
+
+def test_rules_mapping_can_be_given() -> None:
+    rules = {"KG003": empty_file.RULE}
+    text = sarif_format.render(result(EMPTY), rules)
+    driver = json.loads(text)["runs"][0]["tool"]["driver"]
+    assert driver["rules"][0]["shortDescription"]["text"] == empty_file.RULE.summary
+    assert BY_KEY["KG003"] is empty_file.RULE
+
+
+def test_level_of_each_severity() -> None:
+    assert sarif_format.LEVELS == {
+        Severity.ERROR: "error",
+        Severity.WARNING: "warning",
+        Severity.INFO: "note",
+    }
+
+
+def test_doc_to_markdown_turns_literal_blocks_into_fences() -> None:
+    doc = """Summary with ``code``.
+
+    Failing::
+
+        [[stack]]
+        name = "a"
+
+    After the block.
+    """
+    assert sarif_format.doc_to_markdown(doc) == (
+        'Summary with `code`.\n\nFailing:\n\n```toml\n[[stack]]\nname = "a"\n```\n\n'
+        "After the block.\n"
+    )
