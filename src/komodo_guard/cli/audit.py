@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from komodo_guard.cli.run import lint_tree, load_settings, threshold, write
+from komodo_guard.cli.run import exit_code, lint_tree, load_settings, threshold, write
 from komodo_guard.report.audit import AuditFormat, render
 
 
@@ -23,4 +23,4 @@ def audit(
     result = lint_tree(path, settings, komodo_version)
     chosen = AuditFormat(fmt) if fmt else AuditFormat.for_output(output)
     write(render(result, chosen, name=path.resolve().name or str(path)), output)
-    return 1 if result.fails(threshold(fail_on, settings)) else 0
+    return exit_code(result, threshold(fail_on, settings))

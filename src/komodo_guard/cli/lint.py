@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from komodo_guard.cli.run import lint_tree, load_settings, threshold, write
+from komodo_guard.cli.run import exit_code, lint_tree, load_settings, threshold, write
 from komodo_guard.report.interface import Format, LintResult
 
 
@@ -24,7 +24,7 @@ def lint(
     result = lint_tree(path, settings, komodo_version)
     chosen = Format(fmt) if fmt else default_format()
     write(render(result, chosen, colour=output is None and use_colour()), output)
-    return 1 if result.fails(threshold(fail_on, settings)) else 0
+    return exit_code(result, threshold(fail_on, settings))
 
 
 def default_format() -> Format:

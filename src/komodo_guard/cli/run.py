@@ -9,7 +9,7 @@ from pathlib import Path
 from komodo_guard.cli.main import UsageError
 from komodo_guard.config import Config, ConfigError, find_config, load_config
 from komodo_guard.report.interface import LintResult, ScopeSummary
-from komodo_guard.rules.interface import RuleOptions, Severity
+from komodo_guard.rules.interface import FailureClass, RuleOptions, Severity
 
 
 def load_settings(tree: Path, config_path: Path | None) -> Config:
@@ -60,6 +60,13 @@ def lint_tree(tree: Path, settings: Config, komodo_version: str | None) -> LintR
             else ""
         ),
     )
+
+
+def exit_code(result: LintResult, fail_at: Severity) -> int:
+    """2 when a check could not run, 1 for findings at or above ``fail_at``, else 0."""
+    if any(f.failure_class is FailureClass.INCOMPLETE for f in result.findings):
+        return 2
+    return 1 if result.fails(fail_at) else 0
 
 
 def threshold(cli_value: str | None, settings: Config) -> Severity:
