@@ -8,10 +8,18 @@ the concrete key path it opens (array-of-tables headers get their element index)
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
+
+_TRIPLE = re.compile(r'"""|\'\'\'')
+# `key = """` (or ''') with nothing else on the line: the common opening form.
+_SIMPLE_OPEN = re.compile(r"""^[^"'#]*("{3}|'{3})[^"'#]*$""")
+_CANDIDATE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ def _resolve(keys: tuple[str, ...], array: bool, counts: dict[KeyPath, int]) -> 
 
 def split_dotted(inner: str) -> list[str]:
     """Split a dotted key (``a."b.c".d``) into its parts, unquoting each."""
+    if '"' not in inner and "'" not in inner:
+        return [part.strip() for part in inner.split(".")]
     parts: list[str] = []
     current = []
     quote = ""
@@ -78,28 +88,55 @@ def split_dotted(inner: str) -> list[str]:
 
 
 def _header_lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield (line, column, header text) for header lines outside strings."""
+    """Yield (line, column, header text) for header lines outside strings.
+
+    Only lines holding a triple quote can open or close a multi-line string, so
+    those are the only lines scanned character by character; candidate header
+    lines are found with one regular-expression pass.
+    """
+    line_starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
+    open_after: list[tuple[int, str]] = []
     open_string = ""
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    for line_no in sorted(
+        {_line_of(line_starts, m.start()) for m in _TRIPLE.finditer(text)}
+    ):
+        line = _line_text(text, line_starts, line_no)
         if open_string:
-            if open_string not in line:
-                continue
-            rest = line[line.index(open_string) + 3 :]
-            open_string = _still_open(rest)
+            if open_string in line:
+                rest = line[line.index(open_string) + 3 :]
+                open_string = _still_open(rest)
+        else:
+            open_string = _still_open(line)
+        open_after.append((line_no, open_string))
+    for match in _CANDIDATE.finditer(text):
+        line_no = _line_of(line_starts, match.start())
+        index = bisect.bisect_left(open_after, (line_no, "")) - 1
+        if index >= 0 and open_after[index][1]:
             continue
+        line = _line_text(text, line_starts, line_no)
         stripped = line.lstrip()
-        if stripped.startswith("["):
-            header = _header_text(stripped)
-            if header:
-                yield line_no, len(line) - len(stripped) + 1, header
-                continue
-        open_string = _still_open(line)
+        header = _header_text(stripped)
+        if header:
+            yield line_no, len(line) - len(stripped) + 1, header
+
+
+def _line_of(line_starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(line_starts, offset)
+
+
+def _line_text(text: str, line_starts: list[int], line_no: int) -> str:
+    start = line_starts[line_no - 1]
+    end = line_starts[line_no] - 1 if line_no < len(line_starts) else len(text)
+    return text[start:end].rstrip("\r")
 
 
 def _header_text(stripped: str) -> str:
     """The ``[...]`` or ``[[...]]`` part of a header line, or "" if not a header."""
     array = stripped.startswith("[[")
     closing = "]]" if array else "]"
+    if '"' not in stripped and "'" not in stripped:
+        end = stripped.find(closing, 2 if array else 1)
+        return stripped[: end + len(closing)] if end >= 0 else ""
     quote = ""
     start = 2 if array else 1
     for index in range(start, len(stripped)):
@@ -118,6 +155,9 @@ def _still_open(line: str) -> str:
     """Which multi-line string delimiter is left open at the end of ``line``."""
     if '"""' not in line and "'''" not in line:
         return ""
+    simple = _SIMPLE_OPEN.match(line)
+    if simple:
+        return simple.group(1)
     index = 0
     open_string = ""
     while index < len(line):
