@@ -77,3 +77,30 @@ def test_conflict_markers_encoding_and_empty_files() -> None:
     empty = parse_toml("e.toml", b"# only a comment\n\n", "1.1")
     assert [p.kind for p in empty.problems] == ["empty"]
     assert empty.data == {}
+
+
+def test_keys_named_like_metadata_fields_resolve_to_themselves() -> None:
+    text = (
+        b'[[variable]]\nname = "A"\nvalue = "x"\nkey = "k"\n'
+        b"[[stack]]\nname = 's'\n[stack.config]\n"
+        b'environment = [{ variable = "B", value = "y" }]\n'
+    )
+    parsed = parse_toml("v.toml", text, "1.1")
+    assert parsed.position(("variable", 0, "value")) == (3, 1)
+    assert parsed.position(("variable", 0, "key")) == (4, 1)
+    env = ("stack", 0, "config", "environment", 0, "value")
+    assert parsed.position(env) == (8, 34)
+    assert parsed.position(env, value=True) == (8, 42)
+    assert parsed.line_text(3) == 'value = "x"'
+
+
+def test_lazy_and_materialised_spans_agree() -> None:
+    text = (
+        b'[[stack]]\nname = "a"\n[stack.config]\nserver = "x"\n'
+        b"file_paths = ['a', 'b']\nconfig_files = [{ path = 'c' }]\n"
+        b"[[procedure]]\nname = 'p'\n[[procedure.config.stage]]\nname = 's'\n"
+    )
+    spans = parse_toml("s.toml", text, "1.1").spans
+    lazy = {path: spans[path] for path in list(spans)}
+    fresh = parse_toml("s.toml", text, "1.1").spans
+    assert {path: fresh[path] for path in lazy} == lazy

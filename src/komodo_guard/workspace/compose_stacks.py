@@ -7,7 +7,8 @@ stacks read the host, not git). Its compose files are ``run_directory`` joined
 with each ``file_paths`` entry (``compose.yaml`` when there is none). Files
 named like compose files (``compose.yaml``, ``docker-compose.yml``,
 ``*.compose.yaml``, ``compose.*.yaml``, ``docker-compose.*.yml``) are read too,
-deployed or not.
+deployed or not. A deployed file whose extension is not ``.yaml``, ``.yml``,
+``.json`` or none is left to the layout rules (it is not a compose file).
 
 For every deploying Stack the collector records which variable names compose
 can interpolate with: the Stack's ``environment`` (Komodo writes it to
@@ -38,6 +39,9 @@ from komodo_guard.workspace.model import RepoIdentity, Resource
 from komodo_guard.workspace.walk import TreeListing, read_inside
 
 COMPOSE_NAME = re.compile(r"^(?:(?:docker-)?compose(?:\..+)?|.+\.compose)\.ya?ml$")
+# A deployed file with another extension (an env file in ``file_paths``) is
+# the layout rules' finding, not a compose file to read.
+COMPOSE_EXTENSIONS = frozenset({".yaml", ".yml", ".json", ""})
 DEFAULT_COMPOSE_FILE = "compose.yaml"
 DEFAULT_ENV_FILE = ".env"
 MAX_ENV_BYTES = 1024 * 1024
@@ -57,7 +61,8 @@ def read_compose_files(
         for path, deployment in _deployments(stack, listing, env):
             deployed.setdefault(path, []).append(deployment)
     named = {p for p in listing.files if COMPOSE_NAME.match(posixpath.basename(p))}
-    paths = sorted(named | {p for p in deployed if p in listing.files})
+    readable = {p for p in deployed if p in listing.files and _compose_extension(p)}
+    paths = sorted(named | readable)
     return tuple(
         dataclasses.replace(
             parse_compose(path, read_inside(root, path, MAX_COMPOSE_BYTES)),
@@ -65,6 +70,10 @@ def read_compose_files(
         )
         for path in paths
     )
+
+
+def _compose_extension(path: str) -> bool:
+    return posixpath.splitext(path)[1].lower() in COMPOSE_EXTENSIONS
 
 
 def tree_join(base: str, written: str) -> str | None:

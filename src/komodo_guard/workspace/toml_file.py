@@ -8,6 +8,7 @@ inline tables, trailing commas) are accepted when the target Komodo parses TOML 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -70,10 +71,13 @@ class TomlFile:
 
     def line_text(self, line: int) -> str:
         """The original text of a 1-based line, or "" when out of range."""
-        if self.text is None:
-            return ""
-        lines = self.text.splitlines()
+        lines = self.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @functools.cached_property
+    def lines(self) -> tuple[str, ...]:
+        """The original text split into lines (computed once)."""
+        return tuple(self.text.splitlines()) if self.text is not None else ()
 
 
 def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
@@ -181,22 +185,34 @@ class LazySpans(Mapping[KeyPath, Span]):
 
 
 def _step(node: Any, key: str | int, *, first: bool) -> Any:
-    """One step down the metadata tree: a child by name or an element by index."""
+    """One step down the metadata tree: a child by name or an element by index.
+
+    The tree mixes three shapes: key nodes (``key``, ``key_line``, ``value``),
+    array elements (``value``, ``value_line``, no ``key``) and plain child maps
+    for tables that have no position of their own (``[a.b]`` parents).
+    """
     if isinstance(key, int):
-        elements = node.get("value") if isinstance(node, dict) else None
+        elements = node.get("value") if _is_node(node) or _is_element(node) else None
         if isinstance(elements, list) and 0 <= key < len(elements):
             return elements[key]
         return None
-    if not isinstance(node, dict):
-        return None
-    children = node if first else node.get("value") if _is_node(node) else node
-    if isinstance(children, list) or not isinstance(children, dict):
-        return None
-    if "value" in node and not _is_node(node) and not first and key not in node:
-        children = node.get("value")
-        if not isinstance(children, dict):
-            return None
-    return children.get(key)
+    children = node if first else _children(node)
+    return children.get(key) if isinstance(children, dict) else None
+
+
+def _children(node: Any) -> Any:
+    if _is_node(node) or _is_element(node):
+        return node.get("value")
+    return node
+
+
+def _is_element(candidate: Any) -> bool:
+    return (
+        isinstance(candidate, dict)
+        and "value" in candidate
+        and isinstance(candidate.get("value_line"), int | list | tuple)
+        and not isinstance(candidate.get("key"), str)
+    )
 
 
 def _span_of(node: Any, columns: _Columns, *, element: bool) -> Span | None:
