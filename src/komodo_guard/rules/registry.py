@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from komodo_guard.rules import content, files, layout, references, resources
+from komodo_guard.rules import compose, content, files, layout, references, resources
 from komodo_guard.rules.interface import RuleInfo
 
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
@@ -16,6 +16,7 @@ ALL_RULES: tuple[RuleInfo, ...] = tuple(
             *references.RULES,
             *content.RULES,
             *layout.RULES,
+            *compose.RULES,
         ),
         key=lambda rule: rule.code,
     )

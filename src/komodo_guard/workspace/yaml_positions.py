@@ -21,8 +21,8 @@ from typing import Any
 
 # PyYAML and yamlcore ship no type information; remove these ignores when the
 # lead adds a mypy override for them (or types-PyYAML) in pyproject.toml.
-import yaml  # type: ignore[import-untyped]
-from yamlcore import CCoreLoader  # type: ignore[import-untyped]
+import yaml
+from yamlcore import CCoreLoader
 
 KeyPath = tuple[str | int, ...]
 
