@@ -20,7 +20,7 @@ def audit(
     """Audit the tree at ``path``; exit codes as ``lint``: 0 clean, 1 findings at
     or above the threshold."""
     settings = load_settings(path, config)
-    result = lint_tree(path, settings, komodo_version)
+    result = lint_tree(path, settings, komodo_version).result
     chosen = AuditFormat(fmt) if fmt else AuditFormat.for_output(output)
     write(render(result, chosen, name=path.resolve().name or str(path)), output)
     return exit_code(result, threshold(fail_on, settings))

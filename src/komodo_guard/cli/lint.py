@@ -6,7 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from komodo_guard.cli.run import exit_code, lint_tree, load_settings, threshold, write
+from komodo_guard.cli.run import (
+    Checked,
+    exit_code,
+    lint_tree,
+    load_settings,
+    threshold,
+    write,
+)
+from komodo_guard.config import Config
 from komodo_guard.report.interface import Format, LintResult
 
 
@@ -18,13 +26,55 @@ def lint(
     output: Path | None,
     fmt: str | None,
     fail_on: str | None,
+    baseline: Path | None = None,
+    write_baseline: Path | None = None,
+    fix: bool = False,
+    diff: bool = False,
 ) -> int:
-    """Lint the tree at ``path``; 0 clean, 1 findings at or above the threshold."""
+    """Lint the tree at ``path``; 0 clean, 1 findings at or above the threshold.
+
+    ``write_baseline`` records today's findings so later runs report only new
+    ones; ``fix`` applies the safe edits, ``diff`` prints them without writing.
+    """
     settings = load_settings(path, config)
-    result = lint_tree(path, settings, komodo_version)
+    checked = lint_tree(path, settings, komodo_version, baseline=baseline)
+    result = checked.result
+    if write_baseline is not None:
+        from komodo_guard.rules.baseline import Baseline
+
+        Baseline.write(result.active, write_baseline)
+        print(
+            f"komodo-guard: wrote {len(result.active)} findings to {write_baseline}",
+            file=sys.stderr,
+        )
+        return 0
+    if fix or diff:
+        return apply_fixes(checked, path, settings, komodo_version, write=fix)
     chosen = Format(fmt) if fmt else default_format()
     write(render(result, chosen, colour=output is None and use_colour()), output)
     return exit_code(result, threshold(fail_on, settings))
+
+
+def apply_fixes(
+    checked: Checked,
+    path: Path,
+    settings: Config,
+    komodo_version: str | None,
+    *,
+    write: bool,
+) -> int:
+    """Print the safe fixes as a diff, and apply them when ``write`` is set."""
+    from komodo_guard.fix import plan_fixes
+
+    plan = plan_fixes(checked.result.active, checked.workspace)
+    sys.stdout.write(plan.diff())
+    if not write:
+        print(f"komodo-guard: {plan.count} fixes available", file=sys.stderr)
+        return 1 if plan.count else 0
+    plan.apply(path)
+    print(f"komodo-guard: applied {plan.count} fixes", file=sys.stderr)
+    after = lint_tree(path, settings, komodo_version).result
+    return exit_code(after, threshold(None, settings))
 
 
 def default_format() -> Format:
@@ -40,20 +90,26 @@ def use_colour() -> bool:
 
 
 def render(result: LintResult, fmt: Format, *, colour: bool = False) -> str:
-    """Render ``result`` in ``fmt``; every Format member has a branch."""
-    from komodo_guard.report import (
-        github_format,
-        json_format,
-        sarif_format,
-        text_format,
-    )
-
+    """Render ``result`` in ``fmt``; every Format member has a branch. Each
+    renderer is imported only when chosen."""
     match fmt:
         case Format.TEXT:
+            from komodo_guard.report import text_format
+
             return text_format.render(result, colour=colour)
         case Format.GITHUB:
+            from komodo_guard.report import github_format
+
             return github_format.render(result)
         case Format.JSON:
+            from komodo_guard.report import json_format
+
             return json_format.render(result)
         case Format.SARIF:
+            from komodo_guard.report import sarif_format
+
             return sarif_format.render(result)
+        case Format.JUNIT:
+            from komodo_guard.report import junit_format
+
+            return junit_format.render(result)

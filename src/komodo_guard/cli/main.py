@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMATS = ("text", "github", "json", "sarif")
+FORMATS = ("text", "github", "json", "sarif", "junit")
 
 
 class UsageError(Exception):
@@ -100,6 +100,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: github inside GitHub Actions, else text)",
     )
     lint.add_argument(
+        "--baseline",
+        type=_path,
+        metavar="FILE",
+        help="report only findings not recorded in this baseline file",
+    )
+    lint.add_argument(
+        "--write-baseline",
+        type=_path,
+        metavar="FILE",
+        help="record today's findings in FILE and exit 0 (adopt the gate on day one)",
+    )
+    lint.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (unique did-you-mean renames, keys moved into "
+        "their table), keeping comments and formatting",
+    )
+    lint.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the safe fixes as a unified diff without writing anything",
+    )
+    lint.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
         default=None,
@@ -173,6 +196,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             output=args.output,
             fmt=args.format,
             fail_on=args.fail_on,
+            baseline=args.baseline,
+            write_baseline=args.write_baseline,
+            fix=args.fix,
+            diff=args.diff,
         )
     if args.command == "audit":
         from komodo_guard.cli.audit import audit

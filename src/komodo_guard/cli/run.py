@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from komodo_guard.cli.main import UsageError
 from komodo_guard.config import Config, ConfigError, find_config, load_config
 from komodo_guard.report.interface import LintResult, ScopeSummary
 from komodo_guard.rules.interface import FailureClass, RuleOptions, Severity
+
+if TYPE_CHECKING:
+    from komodo_guard.workspace.model import Workspace
 
 
 def load_settings(tree: Path, config_path: Path | None) -> Config:
@@ -22,12 +27,28 @@ def load_settings(tree: Path, config_path: Path | None) -> Config:
         raise UsageError(str(error)) from error
 
 
-def lint_tree(tree: Path, settings: Config, komodo_version: str | None) -> LintResult:
-    """Collect the tree and run every rule; the result every format renders."""
+@dataclass(frozen=True)
+class Checked:
+    """A lint run's result and the workspace it was computed from."""
+
+    result: LintResult
+    workspace: Workspace
+
+
+def lint_tree(
+    tree: Path,
+    settings: Config,
+    komodo_version: str | None,
+    *,
+    baseline: Path | None = None,
+) -> Checked:
+    """Collect the tree, run every rule, mark suppressed and baselined findings."""
     from komodo_guard.komodo.model import load
     from komodo_guard.komodo.versions import KomodoVersion, closest_supported
+    from komodo_guard.rules.baseline import Baseline, BaselineError
     from komodo_guard.rules.engine import RuleSettings, run_rules
     from komodo_guard.rules.registry import ALL_RULES
+    from komodo_guard.rules.suppress import apply_suppressions
     from komodo_guard.workspace.collect import collect
 
     wanted = komodo_version or settings.komodo_version
@@ -43,8 +64,15 @@ def lint_tree(tree: Path, settings: Config, komodo_version: str | None) -> LintR
         known_variables=settings.known_variables,
     )
     rule_settings = RuleSettings(settings.disabled, settings.severities)
-    findings = run_rules(workspace, ALL_RULES, options, rule_settings)
-    return LintResult(
+    findings = apply_suppressions(
+        run_rules(workspace, ALL_RULES, options, rule_settings), workspace
+    )
+    if baseline is not None:
+        try:
+            findings = Baseline.load(baseline).apply(findings)
+        except BaselineError as error:
+            raise UsageError(str(error)) from error
+    result = LintResult(
         root=str(tree),
         komodo_version=str(model.version),
         findings=tuple(findings),
@@ -60,6 +88,7 @@ def lint_tree(tree: Path, settings: Config, komodo_version: str | None) -> LintR
             else ""
         ),
     )
+    return Checked(result, workspace)
 
 
 def exit_code(result: LintResult, fail_at: Severity) -> int:

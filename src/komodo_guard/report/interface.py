@@ -17,6 +17,7 @@ class Format(enum.StrEnum):
     GITHUB = "github"
     JSON = "json"
     SARIF = "sarif"
+    JUNIT = "junit"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from komodo_guard.rules.files import (
     empty_file,
     merge_conflict,
     not_synced,
+    suppression_reason,
     syntax_error,
 )
 from komodo_guard.rules.interface import RuleInfo
@@ -13,4 +14,5 @@ RULES: tuple[RuleInfo, ...] = (
     merge_conflict.RULE,
     empty_file.RULE,
     not_synced.RULE,
+    suppression_reason.RULE,
 )
