@@ -49,10 +49,11 @@ class TomlFile:
 
     def header(self, path: KeyPath) -> Header | None:
         """The header that opened the table at ``path``, if it had one."""
-        for header in self.headers:
-            if header.path == path:
-                return header
-        return None
+        return self._headers_by_path.get(path)
+
+    @functools.cached_property
+    def _headers_by_path(self) -> dict[KeyPath, Header]:
+        return {header.path: header for header in reversed(self.headers)}
 
     def position(self, path: KeyPath, *, value: bool = False) -> tuple[int, int]:
         """Best (line, column) for ``path``: the key (or value), else its header,
