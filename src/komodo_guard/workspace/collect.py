@@ -15,6 +15,7 @@ from pathlib import Path
 from komodo_guard.komodo.model import KomodoModel
 from komodo_guard.workspace import gitinfo, scopes
 from komodo_guard.workspace.compose_stacks import read_compose_files
+from komodo_guard.workspace.install import read_install_files
 from komodo_guard.workspace.model import Resource, SyncScope, Workspace
 from komodo_guard.workspace.text import TextProblem, is_blank
 from komodo_guard.workspace.toml_file import TomlFile, parse_toml
@@ -52,6 +53,7 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
     resource_files = [f.path for f in parsed if _holds_komodo(f, table_names)]
     sync_scopes, unsynced = _assign(declared, resource_files)
     read = {path for scope in sync_scopes for path in scope.files} | set(resource_files)
+    compose_files = read_compose_files(root, listing, resources, identity)
     return Workspace(
         root=str(root),
         model=model,
@@ -63,7 +65,10 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
         repo=identity,
         outside_links=listing.outside_links,
         resources=tuple(r for r in resources if r.file.path in read),
-        compose_files=read_compose_files(root, listing, resources, identity),
+        compose_files=compose_files,
+        install=read_install_files(
+            root, listing, compose_files, resources, model.toml_spec
+        ),
     )
 
 

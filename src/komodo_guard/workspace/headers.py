@@ -44,12 +44,13 @@ def scan_headers(text: str) -> tuple[Header, ...]:
         keys = tuple(split_dotted(inner))
         if not keys:
             continue
-        path = _resolve(keys, array, counts)
+        path = resolve(keys, array, counts)
         headers.append(Header(line_no, column, keys, array, path, raw))
     return tuple(headers)
 
 
-def _resolve(keys: tuple[str, ...], array: bool, counts: dict[KeyPath, int]) -> KeyPath:
+def resolve(keys: tuple[str, ...], array: bool, counts: dict[KeyPath, int]) -> KeyPath:
+    """The concrete path a header opens; ``counts`` tracks array-of-tables sizes."""
     path: KeyPath = ()
     for position, key in enumerate(keys):
         path = (*path, key)
@@ -115,7 +116,7 @@ def _header_lines(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         line = _line_text(text, line_starts, line_no)
         stripped = line.lstrip()
-        header = _header_text(stripped)
+        header = header_text(stripped)
         if header:
             yield line_no, len(line) - len(stripped) + 1, header
 
@@ -130,7 +131,7 @@ def _line_text(text: str, line_starts: list[int], line_no: int) -> str:
     return text[start:end].rstrip("\r")
 
 
-def _header_text(stripped: str) -> str:
+def header_text(stripped: str) -> str:
     """The ``[...]`` or ``[[...]]`` part of a header line, or "" if not a header."""
     array = stripped.startswith("[[")
     closing = "]]" if array else "]"

@@ -12,6 +12,7 @@ from komodo_guard.workspace.toml_file import TomlFile
 if TYPE_CHECKING:
     from komodo_guard.komodo.model import KomodoModel, ResourceKind
     from komodo_guard.workspace.compose import ComposeFile
+    from komodo_guard.workspace.install import InstallFiles
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Workspace:
     outside_links: frozenset[str] = frozenset()
     resources: tuple[Resource, ...] = field(default=())
     compose_files: tuple[ComposeFile, ...] = field(default=())
+    install: InstallFiles | None = None
 
     def exists(self, path: str) -> bool:
         """True when ``path`` (relative, POSIX) is a file or folder in the tree."""

@@ -18,21 +18,10 @@ import toml_rs
 
 from komodo_guard.workspace.escape import ColumnMap, komodo_escape
 from komodo_guard.workspace.headers import Header, KeyPath, scan_headers
+from komodo_guard.workspace.keyscan import Span, scan_keys
 from komodo_guard.workspace.text import TextProblem, conflict_markers, decode, is_blank
 
 _POSITION = re.compile(r"at line (\d+), column (\d+)")
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where a key and its value are, as 1-based (line, column) pairs."""
-
-    key_line: int
-    key_column: int
-    value_line: int
-    value_column: int
-    end_line: int
-    end_column: int
 
 
 @dataclass(frozen=True)
@@ -95,18 +84,84 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
         return TomlFile(path, text, {}, {}, (), (empty,), toml_spec)
     processed, columns = komodo_escape(text)
     try:
-        document = (
-            toml_rs.load_with_metadata(processed, toml_version="1.1.0")
+        data = (
+            toml_rs.loads(processed, toml_version="1.1.0")
             if toml_spec == "1.1"
-            else toml_rs.load_with_metadata(processed, toml_version="1.0.0")
+            else toml_rs.loads(processed, toml_version="1.0.0")
         )
     except toml_rs.TOMLDecodeError as error:
         syntax = _syntax_problem(error, columns, processed)
         return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
-    spans = LazySpans(document.meta.get("nodes", {}), _Columns(processed, columns))
-    return TomlFile(
-        path, text, document.value, spans, scan_headers(text), (), toml_spec
-    )
+    spans = LazySpans(scan_keys(text), _Metadata(processed, columns, toml_spec))
+    return TomlFile(path, text, data, spans, scan_headers(text), (), toml_spec)
+
+
+class _Metadata:
+    """toml-rs's full position tree of one file, parsed only when first needed."""
+
+    def __init__(self, processed: str, columns: ColumnMap, toml_spec: str) -> None:
+        self._processed = processed
+        self.columns = _Columns(processed, columns)
+        self._toml_spec = toml_spec
+        self._nodes: Mapping[str, Any] | None = None
+        self._lines: list[str] | None = None
+
+    @property
+    def nodes(self) -> Mapping[str, Any]:
+        if self._nodes is None:
+            document = (
+                toml_rs.load_with_metadata(self._processed, toml_version="1.1.0")
+                if self._toml_spec == "1.1"
+                else toml_rs.load_with_metadata(self._processed, toml_version="1.0.0")
+            )
+            self._nodes = document.meta.get("nodes", {})
+        return self._nodes
+
+    def inside(self, owner: KeyPath, span: Span, rest: KeyPath) -> Span | None:
+        """The span of ``rest`` inside the inline value of the key at ``owner``.
+
+        Only the value's own lines are parsed (as ``v = <value>``), so a lookup
+        costs a few lines, not the whole file; values holding a triple-quoted
+        string, where Komodo's backslash rule could matter, use the whole file.
+        """
+        lines = self._processed_lines()
+        first, last = span.value_line - 1, span.end_line - 1
+        if last >= len(lines) or span.value_column < 1:
+            return self._whole(owner + rest)
+        chunk = [lines[first][span.value_column - 1 :], *lines[first + 1 : last + 1]]
+        if span.end_line == span.value_line:
+            chunk[0] = lines[first][span.value_column - 1 : span.end_column]
+        else:
+            chunk[-1] = lines[last][: span.end_column]
+        text = "v = " + "\n".join(chunk)
+        if '"""' in text or "'''" in text or span.value_line != span.key_line:
+            return self._whole(owner + rest)
+        try:
+            document = toml_rs.load_with_metadata(text, toml_version="1.1.0")
+        except toml_rs.TOMLDecodeError:
+            return self._whole(owner + rest)
+        node: Any = document.meta.get("nodes", {})
+        for depth, key in enumerate(("v", *rest)):
+            node = _step(node, key, first=depth == 0)
+            if node is None:
+                return None
+        local = _span_of(
+            node, _Columns(text, ColumnMap()), element=isinstance(rest[-1], int)
+        )
+        return None if local is None else _shift(local, span)
+
+    def _whole(self, path: KeyPath) -> Span | None:
+        node: Any = self.nodes
+        for depth, key in enumerate(path):
+            node = _step(node, key, first=depth == 0)
+            if node is None:
+                return None
+        return _span_of(node, self.columns, element=isinstance(path[-1], int))
+
+    def _processed_lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._processed.splitlines()
+        return self._lines
 
 
 def _syntax_problem(
@@ -146,27 +201,37 @@ class _Columns:
 
 
 class LazySpans(Mapping[KeyPath, Span]):
-    """Positions looked up on demand from the parser's metadata tree.
+    """Positions of a file's keys and values.
 
-    Most keys never need a position (only those with findings do), so converting
-    the whole tree up front would cost more than parsing it. Lookups walk the
-    metadata along the key path; iterating materialises everything once.
+    Keys written at the start of a line come from the fast line scan
+    (:func:`~komodo_guard.workspace.keyscan.scan_keys`). A path below one of
+    those (inside an inline table or an array) is looked up in toml-rs's
+    metadata, parsed for that file on first need. Iterating materialises the
+    metadata once.
     """
 
-    def __init__(self, nodes: Mapping[str, Any], columns: _Columns) -> None:
-        self._nodes = nodes
-        self._columns = columns
+    def __init__(self, scanned: dict[KeyPath, Span], metadata: _Metadata) -> None:
+        self._scanned = scanned
+        self._metadata = metadata
         self._all: dict[KeyPath, Span] | None = None
 
     def __getitem__(self, path: KeyPath) -> Span:
+        found = self._scanned.get(path)
+        if found is not None:
+            return found
         if self._all is not None:
             return self._all[path]
-        node: Any = self._nodes
-        for depth, key in enumerate(path):
-            node = _step(node, key, first=depth == 0)
-            if node is None:
-                raise KeyError(path)
-        span = _span_of(node, self._columns, element=isinstance(path[-1], int))
+        owner = next(
+            (
+                path[:d]
+                for d in range(len(path) - 1, 0, -1)
+                if path[:d] in self._scanned
+            ),
+            None,
+        )
+        if owner is None:
+            raise KeyError(path)
+        span = self._metadata.inside(owner, self._scanned[owner], path[len(owner) :])
         if span is None:
             raise KeyError(path)
         return span
@@ -174,7 +239,8 @@ class LazySpans(Mapping[KeyPath, Span]):
     def _materialised(self) -> dict[KeyPath, Span]:
         if self._all is None:
             spans: dict[KeyPath, Span] = {}
-            _collect(self._nodes, (), spans, self._columns)
+            _collect(self._metadata.nodes, (), spans, self._metadata.columns)
+            spans.update(self._scanned)
             self._all = spans
         return self._all
 
@@ -239,6 +305,25 @@ def _span_of(node: Any, columns: _Columns, *, element: bool) -> Span | None:
         columns.char_column(value_line, _first(node.get("value_col"))),
         end_line,
         columns.char_column(end_line, _last(node.get("value_col"))),
+    )
+
+
+def _shift(local: Span, owner: Span) -> Span:
+    """Move a span found in ``v = <value>`` to the value's place in the file."""
+
+    def line(number: int) -> int:
+        return number - 1 + owner.value_line
+
+    def column(number: int, at: int) -> int:
+        return number - 5 + owner.value_column if at == 1 else number
+
+    return Span(
+        line(local.key_line),
+        column(local.key_column, local.key_line),
+        line(local.value_line),
+        column(local.value_column, local.value_line),
+        line(local.end_line),
+        column(local.end_column, local.end_line),
     )
 
 
