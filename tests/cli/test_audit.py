@@ -96,14 +96,14 @@ def test_clean_tree_exits_zero_and_says_what_was_not_checked(
     assert "not checked: no Core configured" in out
 
 
-def test_not_a_folder_exits_two(
+def test_a_missing_folder_exits_two(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nothere"
     code, out, err = _run(capsys, str(missing))
     assert (code, out) == (2, "")
     assert (
-        err == f"komodo-guard: error: {missing}: not a folder; give the root of "
+        err == f"komodo-guard: error: {missing}: does not exist; give the root of "
         "a GitOps tree\n"
     )
 

@@ -235,13 +235,13 @@ def test_warnings_pass_when_failing_only_on_errors(
     assert out.startswith("empty.toml:1:1: warning KG003 empty-file:")
 
 
-def test_not_a_folder_exits_two(
+def test_a_missing_folder_exits_two(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nothere"
     assert _run(capsys, str(missing)) == (
         2,
         "",
-        f"komodo-guard: error: {missing}: not a folder; give the root of a "
+        f"komodo-guard: error: {missing}: does not exist; give the root of a "
         "GitOps tree\n",
     )

@@ -1,4 +1,4 @@
-"""A small tree that the finished file rules (KG001, KG003, KG004) report on."""
+"""A small tree that the file rules (KG001, KG003, KG004) report on."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ SMALL_TREE: dict[str, str | bytes] = {
     "stacks.toml": '[[stack]]\nname = "web\n',
     "empty.toml": "# moved to stacks.toml\n",
     "old/stack.toml": '[[variable]]\nname = "DOMAIN"\nvalue = "example.org"\n',
+    # The wiring rules would add tree-wide findings that these exact-output
+    # tests are not about.
+    "komodo-guard.toml": '[rules]\ndisable = ["alerter-coverage", "sync-never-runs"]\n',
 }
 
 EMPTY_MESSAGE = "empty file: it declares no Komodo resources"

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import (
     Checked,
     exit_code,
@@ -40,9 +41,12 @@ def lint(
     checked = lint_tree(path, settings, komodo_version, baseline=baseline)
     result = checked.result
     if write_baseline is not None:
-        from komodo_guard.rules.baseline import Baseline
+        from komodo_guard.rules.baseline import Baseline, BaselineError
 
-        Baseline.write(result.active, write_baseline)
+        try:
+            Baseline.write(result.active, write_baseline)
+        except BaselineError as error:
+            raise UsageError(str(error)) from error
         print(
             f"komodo-guard: wrote {len(result.active)} findings to {write_baseline}",
             file=sys.stderr,

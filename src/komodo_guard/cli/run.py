@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def load_settings(tree: Path, config_path: Path | None) -> Config:
     """The config for ``tree``: the given file, or the one found at its root."""
+    if not tree.exists():
+        raise UsageError(f"{tree}: does not exist; give the root of a GitOps tree")
     if not tree.is_dir():
         raise UsageError(f"{tree}: not a folder; give the root of a GitOps tree")
     try:
@@ -104,16 +106,38 @@ def threshold(cli_value: str | None, settings: Config) -> Severity:
 
 
 def write(text: str, output: Path | None) -> None:
-    """Write a report to ``output`` atomically, or to standard output."""
+    """Write a report to ``output``, or to standard output.
+
+    A regular file (or a new one) is replaced atomically through a temporary
+    file beside it, following a symbolic link to its target; anything else
+    (a FIFO, ``/dev/stdout``, a device) is written to in place, never replaced.
+    """
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as error:
+            raise UsageError(
+                f"cannot write to standard output: {error.strerror}"
+            ) from error
         return
-    temporary = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    target = output.resolve() if output.is_symlink() else output
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, output)
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        _replace_atomically(target, text)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise UsageError(
             f"{output}: cannot write the report: {error.strerror}"
         ) from error
+
+
+def _replace_atomically(target: Path, text: str) -> None:
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

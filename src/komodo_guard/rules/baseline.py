@@ -77,8 +77,15 @@ class Baseline:
         ]
         document = {"version": FORMAT_VERSION, "findings": entries}
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            temporary.write_text(
+                json.dumps(document, indent=2) + "\n", encoding="utf-8"
+            )
+            os.replace(temporary, path)
+        except OSError as error:
+            raise BaselineError(f"{path}: cannot write: {error.strerror}") from error
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def apply(self, findings: Iterable[Finding]) -> list[Finding]:
         """Mark findings recorded in the baseline as suppressed."""

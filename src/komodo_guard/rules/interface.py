@@ -79,11 +79,21 @@ class ResourceRef:
 
 @dataclass(frozen=True)
 class Edit:
-    """A machine-applicable text edit: replace ``old`` at ``location`` by ``new``."""
+    """A machine-applicable edit of one TOML key, applied by ``lint --fix``.
+
+    A rename (``into`` is None) replaces the key ``old`` at ``location`` by
+    ``new``. A move (``into`` set) moves the key ``old`` at ``location``, with
+    its value and the comment lines directly above it, to the end of the table
+    at key path ``into`` (``new`` is then ``old``). ``key`` is the key path of
+    the edited key, such as ``("stack", 0, "auto_update")``. Keys are names,
+    unquoted; the fixer keeps the file's quoting.
+    """
 
     location: Location
     old: str
     new: str
+    key: tuple[str | int, ...] = ()
+    into: tuple[str | int, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from komodo_guard.workspace.install import read_install_files
 from komodo_guard.workspace.model import Resource, SyncScope, Workspace
 from komodo_guard.workspace.text import TextProblem, is_blank
 from komodo_guard.workspace.toml_file import TomlFile, parse_toml
-from komodo_guard.workspace.walk import TreeListing, list_tree, read_inside
+from komodo_guard.workspace.walk import TreeListing, list_tree, read_inside, why_unread
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
         unsynced=tuple(unsynced),
         repo=identity,
         outside_links=listing.outside_links,
+        unreadable=listing.unreadable,
         resources=tuple(r for r in resources if r.file.path in read),
         compose_files=compose_files,
         install=read_install_files(
@@ -93,13 +94,14 @@ def _read_toml(
 ) -> TomlFile | None:
     raw = read_inside(root, path, MAX_TOML_BYTES)
     if raw is None:
-        problem = TextProblem(
-            "too-large",
-            f"not read: larger than {MAX_TOML_BYTES // (1024 * 1024)} MiB or not a "
-            "regular file inside the tree",
-        )
+        reason = why_unread(root, path, MAX_TOML_BYTES)
+        problem = TextProblem("too-large", f"not read: {reason}")
         return TomlFile(path, None, None, {}, (), (problem,), toml_spec)
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Not UTF-8: Komodo cannot read it either; say so instead of skipping it.
+        return parse_toml(path, raw, toml_spec)
     if not marker.search(text) and not is_blank(text):
         log.debug("skipped %s: no Komodo tables", path)
         return TomlFile(path, None, {}, {}, (), (), toml_spec)
@@ -162,4 +164,9 @@ def _assign(
 
 def listing_of(workspace: Workspace) -> TreeListing:
     """The tree listing a workspace was built from (for path resolution)."""
-    return TreeListing(workspace.files, workspace.directories, workspace.outside_links)
+    return TreeListing(
+        workspace.files,
+        workspace.directories,
+        workspace.outside_links,
+        workspace.unreadable,
+    )

@@ -107,6 +107,7 @@ class Workspace:
     unsynced: tuple[str, ...]
     repo: RepoIdentity
     outside_links: frozenset[str] = frozenset()
+    unreadable: frozenset[str] = frozenset()
     resources: tuple[Resource, ...] = field(default=())
     compose_files: tuple[ComposeFile, ...] = field(default=())
     install: InstallFiles | None = None

@@ -46,3 +46,9 @@ def test_regex_in_basic_string_gets_the_literal_string_hint(
     root = make_tree({"p.toml": '[[procedure]]\nname = "p"\nx = "\\d"\n'})
     (finding,) = findings(root, RULE)
     assert "literal" in finding.hint
+
+
+def test_a_utf16_file_is_reported_even_without_syncs(make_tree: TreeFactory) -> None:
+    root = make_tree({"c.toml": '[[stack]]\nname = "c"\n'.encode("utf-16")})
+    (finding,) = findings(root, RULE)
+    assert "UTF-16" in finding.message

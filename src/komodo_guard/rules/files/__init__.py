@@ -3,6 +3,7 @@
 from komodo_guard.rules.files import (
     empty_file,
     merge_conflict,
+    not_checked,
     not_synced,
     suppression_reason,
     syntax_error,
@@ -15,4 +16,5 @@ RULES: tuple[RuleInfo, ...] = (
     empty_file.RULE,
     not_synced.RULE,
     suppression_reason.RULE,
+    not_checked.RULE,
 )

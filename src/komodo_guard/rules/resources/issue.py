@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from komodo_guard.rules.interface import Location, ResourceRef
+from komodo_guard.rules.interface import Edit, Location, ResourceRef
 from komodo_guard.rules.resources.history import History
 from komodo_guard.workspace.headers import KeyPath
 
@@ -45,7 +45,8 @@ class Issue:
     ``path`` is the key path of the offending key (for a missing key: of the
     table that lacks it); ``place`` names that table in TOML words; ``key``
     is the key concerned. ``expected`` says what Komodo accepts and ``got``
-    what was found: a TOML type, or an enum value, never a secret.
+    what was found: a TOML type, or an enum value, never a secret. ``edit`` is
+    the fix ``lint --fix`` may apply, when one is safe.
     """
 
     problem: Problem
@@ -61,6 +62,7 @@ class Issue:
     history: History | None = None
     kind: str = ""
     name: str | None = None
+    edit: Edit | None = None
 
     @property
     def location(self) -> Location:

@@ -45,11 +45,16 @@ from komodo_guard.workspace.model import Workspace
 def check(
     rule: RuleInfo, workspace: Workspace, options: RuleOptions
 ) -> Iterator[Finding]:
-    """One finding per unknown key, with the key that was probably meant."""
+    """One finding per unknown key, with the key that was probably meant and,
+    when it is safe (see :mod:`.edits`), the edit ``lint --fix`` applies."""
     for issue in of_problem(workspace, Problem.UNKNOWN_KEY):
         message, hint = _phrase(issue)
         yield rule.finding(
-            message, location=issue.location, resource=issue.resource, hint=hint
+            message,
+            location=issue.location,
+            resource=issue.resource,
+            hint=hint,
+            edit=issue.edit,
         )
 
 

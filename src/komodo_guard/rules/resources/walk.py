@@ -23,7 +23,8 @@ from komodo_guard.komodo.spec import (
     field,
     table_of,
 )
-from komodo_guard.rules.resources import advice, words
+from komodo_guard.rules.interface import Edit, Location
+from komodo_guard.rules.resources import advice, edits, words
 from komodo_guard.rules.resources.history import (
     enum_history,
     key_history,
@@ -223,7 +224,7 @@ class _FileWalk:
         for key, value in table.items():
             found = spec.by_key.get(key)
             if found is None:
-                self.unknown_key(path, key, spec)
+                self.unknown_key(path, key, spec, table)
             else:
                 self.value((*path, key), value, found, table)
         self.duplicates(path, table, spec)
@@ -451,7 +452,9 @@ class _FileWalk:
 
     # -- unknown keys --------------------------------------------------------
 
-    def unknown_key(self, path: KeyPath, key: str, spec: TableSpec) -> None:
+    def unknown_key(
+        self, path: KeyPath, key: str, spec: TableSpec, table: Mapping[str, Any]
+    ) -> None:
         history = key_history(spec.kind, spec.dotted(key), self.model.version)
         if history is not None:
             renamed = history.renamed_to
@@ -460,7 +463,9 @@ class _FileWalk:
                 Problem.NOT_IN_VERSION, (*path, key), key, history=history, advice=hint
             )
             return
-        self.add(Problem.UNKNOWN_KEY, (*path, key), key, advice=self.advise(path, key))
+        found = self.advise(path, key)
+        edit = self.edit(Frame(path, spec), key, table, found) if found else None
+        self.add(Problem.UNKNOWN_KEY, (*path, key), key, advice=found, edit=edit)
 
     def advise(self, path: KeyPath, key: str) -> Advice | None:
         """What an unknown key probably meant, most specific first."""
@@ -494,6 +499,57 @@ class _FileWalk:
         if here is self.config and key in top.spec.by_key:
             return Advice(key=key, place=self.place(top.path))
         return None
+
+    # -- safe edits (see :mod:`.edits`) --------------------------------------
+
+    def edit(
+        self, frame: Frame, key: str, table: Mapping[str, Any], found: Advice
+    ) -> Edit | None:
+        """The rename or move ``lint --fix`` may apply to an unknown key."""
+        here = edits.Place(frame.path, frame.spec, table)
+        target: edits.Place | None = here
+        new = edits.renamed(key, found, here)
+        if new is None:
+            target, new = self.move_target(key, found), key
+        if target is None or not target.lacks(new):
+            return None
+        if not self.accepts(target, new, table[key]):
+            return None
+        line, column = self.file.position((*frame.path, key))
+        return Edit(
+            Location(self.file.path, line, column),
+            key,
+            new,
+            key=(*frame.path, key),
+            into=None if target is here else target.path,
+        )
+
+    def move_target(self, key: str, found: Advice) -> edits.Place | None:
+        """The table a key written at the wrong level or swallowed by a
+        sub-table header belongs in; None for any other advice."""
+        if found.key != key or not found.place:
+            return None
+        if found.header_line:
+            above = self.stack[:-1]
+            frame = next((f for f in reversed(above) if key in f.spec.by_key), None)
+        elif len(self.stack) == 1 and self.config is not None:
+            frame = Frame((*self.stack[0].path, "config"), self.config)
+        else:
+            return None
+        if frame is None:
+            return None
+        table = edits.table_at(self.file.data, frame.path)
+        return None if table is None else edits.Place(frame.path, frame.spec, table)
+
+    def accepts(self, target: edits.Place, key: str, value: object) -> bool:
+        """True when ``value`` under ``key`` in ``target`` has no schema issue."""
+        mark = len(self.found)
+        self.stack.append(Frame(target.path, target.spec))
+        self.value((*target.path, key), value, target.spec.by_key[key], target.table)
+        self.stack.pop()
+        clean = len(self.found) == mark
+        del self.found[mark:]
+        return clean
 
     def levels(self) -> list[tuple[str, TableSpec]]:
         """The resource's top level and ``config`` table, named, for advice."""
