@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 from komodo_guard.cli.main import main
+from komodo_guard.fix import plan_fixes
 from komodo_guard.fix.expect import expected
+from komodo_guard.rules.interface import Finding
+from komodo_guard.workspace.model import Workspace
 from komodo_guard.workspace.toml_file import parse_toml
 from tests.conftest import SHARED
 from tests.fix.fixkit import plan
@@ -62,9 +65,11 @@ def test_fix_on_a_copy_matches_the_diff(
     fixed, patched = tmp_path / "fixed", tmp_path / "patched"
     shutil.copytree(REAL / repo, fixed, symlinks=True)
     shutil.copytree(REAL / repo, patched, symlinks=True)
+    plan = plan_fixes(*_findings_and_workspace(REAL / repo))
     main(["lint", str(fixed), "--fix"])
-    diff, _ = capsys.readouterr()
-    assert diff
+    printed, _ = capsys.readouterr()
+    assert printed == plan.diff()
+    diff = plan.diff(hide_secrets=False)
     if shutil.which("git"):
         subprocess.run(
             ["git", "apply", "-p1", "-"], cwd=patched, input=diff, text=True, check=True
@@ -72,3 +77,23 @@ def test_fix_on_a_copy_matches_the_diff(
         assert _snapshot(patched) == _snapshot(fixed)
     assert main(["lint", str(fixed), "--diff"]) == 0
     assert capsys.readouterr()[0] == ""
+
+
+@pytest.mark.usefixtures("shared")
+def test_the_printed_diff_hides_secret_values(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["lint", str(REAL / "repo29"), "--diff"])
+    printed = capsys.readouterr()[0]
+    assert "POSTGRES_PASSWORD=********" in printed
+    secret = (
+        (REAL / "repo29" / "stacks.toml").read_text().split("POSTGRES_PASSWORD=")[1]
+    )
+    assert secret.split()[0] not in printed
+
+
+def _findings_and_workspace(root: Path) -> tuple[list[Finding], Workspace]:
+    from komodo_guard.cli.run import lint_tree, load_settings
+
+    checked = lint_tree(root, load_settings(root, None), None)
+    return list(checked.result.active), checked.workspace

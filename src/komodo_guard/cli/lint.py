@@ -68,14 +68,17 @@ def apply_fixes(
     write: bool,
 ) -> int:
     """Print the safe fixes as a diff, and apply them when ``write`` is set."""
-    from komodo_guard.fix import plan_fixes
+    from komodo_guard.fix import FixError, plan_fixes
 
     plan = plan_fixes(checked.result.active, checked.workspace)
     sys.stdout.write(plan.diff())
     if not write:
         print(f"komodo-guard: {plan.count} fixes available", file=sys.stderr)
         return 1 if plan.count else 0
-    plan.apply(path)
+    try:
+        plan.apply(path)
+    except FixError as error:
+        raise UsageError(str(error)) from error
     print(f"komodo-guard: applied {plan.count} fixes", file=sys.stderr)
     after = lint_tree(path, settings, komodo_version).result
     return exit_code(after, threshold(None, settings))

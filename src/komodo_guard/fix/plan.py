@@ -51,10 +51,14 @@ class FixPlan:
         """How many edits the plan applies."""
         return sum(len(fix.edits) for fix in self.files)
 
-    def diff(self) -> str:
+    def diff(self, *, hide_secrets: bool = True) -> str:
         """A unified diff of every change, paths relative to the tree with
-        git's ``a/`` and ``b/`` prefixes; empty when there is nothing to do."""
-        return "".join(unified(fix.path, fix.before, fix.after) for fix in self.files)
+        git's ``a/`` and ``b/`` prefixes; empty when there is nothing to do.
+        Secret-looking values are hidden unless ``hide_secrets`` is False."""
+        return "".join(
+            unified(fix.path, fix.before, fix.after, hide_secrets=hide_secrets)
+            for fix in self.files
+        )
 
     def apply(self, root: Path) -> None:
         """Write every fixed file under ``root``; :class:`~.write.FixError` when
