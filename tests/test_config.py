@@ -1,16 +1,52 @@
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
-from komodo_guard.config import ConfigError, find_config, load_config
+from komodo_guard.config import (
+    TABLE_KEYS,
+    ConfigError,
+    find_config,
+    load_config,
+)
 from komodo_guard.rules.interface import Severity
 from tests.conftest import TreeFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _schema() -> dict[str, Any]:
+    text = (
+        resources.files("komodo_guard")
+        .joinpath("schema", "komodo-guard.schema.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+VALIDATOR = jsonschema.Draft202012Validator(_schema())
+
+
+def _error(tmp_path: Path, text: str, name: str = "config.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    return str(raised.value)
 
 
 def test_defaults_without_a_file() -> None:
     config = load_config(None)
     assert config.fail_on is Severity.WARNING
     assert config.komodo_version is None
+    assert config.tree_folders == {}
 
 
 def test_every_key_is_read(make_tree: TreeFactory) -> None:
@@ -22,6 +58,7 @@ def test_every_key_is_read(make_tree: TreeFactory) -> None:
                 '[known]\nservers = ["Local"]\nrepos = ["homelab"]\n'
                 'variables = ["TZ"]\n'
                 '[tree]\nrepos = ["owner/homelab"]\n'
+                'folders = { "homelab" = ".", "owner/other" = "vendor/other/" }\n'
             )
         }
     )
@@ -29,16 +66,27 @@ def test_every_key_is_read(make_tree: TreeFactory) -> None:
     assert config.komodo_version == "1.17"
     assert config.fail_on is Severity.ERROR
     assert config.disabled == {"KG004"}
-    assert config.severities == {"unknown-key": Severity.INFO}
+    assert config.severities == {"KG102": Severity.INFO}
     assert config.known_servers == {"Local"}
     assert config.known_repos == {"homelab"}
     assert config.known_variables == {"TZ"}
     assert config.tree_repos == ("owner/homelab",)
+    assert config.tree_folders == {"homelab": "", "owner/other": "vendor/other"}
 
 
 def test_pyproject_table_is_found(make_tree: TreeFactory) -> None:
     root = make_tree({"pyproject.toml": '[tool.komodo-guard]\nfail_on = "info"\n'})
     assert load_config(find_config(root)).fail_on is Severity.INFO
+
+
+def test_settings_cannot_be_changed_after_loading(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text('[tree]\nfolders = { x = "a" }\n[rules.severity]\nKG102 = "info"\n')
+    config = load_config(path)
+    with pytest.raises(TypeError):
+        config.tree_folders["y"] = "b"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        config.severities["KG101"] = Severity.ERROR  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -51,13 +99,323 @@ def test_pyproject_table_is_found(make_tree: TreeFactory) -> None:
         ),
         ("komodo_version = 2\n", "config.toml:1:1: `komodo_version` must be a string"),
         ("[rules\n", "config.toml:1:7: invalid TOML"),
+        ("known = 3\n", "config.toml:1:1: `known` must be a table"),
+        (
+            '[rules]\nseverity = "info"\n',
+            "config.toml:2:1: `rules.severity` must be a table",
+        ),
     ],
 )
 def test_errors_name_file_line_and_expectation(
     tmp_path: Path, text: str, expected: str
 ) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text(text)
-    with pytest.raises(ConfigError) as raised:
+    assert expected in _error(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'fail-on = "error"\n',
+            "config.toml:1:1: unknown key `fail-on` at the top level; "
+            "did you mean `fail_on`?",
+        ),
+        (
+            '[rules]\ndisabled = ["KG004"]\n',
+            "config.toml:2:1: unknown key `disabled` in [rules]; "
+            "did you mean `disable`?",
+        ),
+        (
+            '[known]\nservers = []\nserver = ["Local"]\n',
+            "config.toml:3:1: unknown key `server` in [known]; did you mean `servers`?",
+        ),
+        (
+            '[tree]\nfolder = { a = "b" }\n',
+            "config.toml:2:1: unknown key `folder` in [tree]; did you mean `folders`?",
+        ),
+        (
+            "[secrets]\n",
+            "config.toml:1:1: unknown key `secrets` at the top level "
+            "(allowed: komodo_version, fail_on, rules, known, tree)",
+        ),
+        (
+            'tree.folders = {}\ntree.repo = ["a/b"]\n',
+            "config.toml:2:6: unknown key `repo` in [tree]; did you mean `repos`?",
+        ),
+    ],
+)
+def test_unknown_keys_are_errors_with_the_likely_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in _error(tmp_path, text)
+
+
+def test_unknown_key_in_pyproject_names_the_whole_table(tmp_path: Path) -> None:
+    message = _error(
+        tmp_path, '[tool.komodo-guard.known]\nvariable = ["TZ"]\n', "pyproject.toml"
+    )
+    assert message.endswith(
+        "pyproject.toml:2:1: unknown key `variable` in "
+        "[tool.komodo-guard.known]; did you mean `variables`? "
+        "(allowed: servers, repos, variables)"
+    )
+
+
+def test_rules_are_given_by_code_in_any_case_or_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[rules]\ndisable = ["kg004", "empty-file"]\n'
+        'severity = { Unknown-Key = "error", kg203 = "info" }\n'
+    )
+    config = load_config(path)
+    assert config.disabled == {"KG004", "KG003"}
+    assert config.severities == {"KG102": Severity.ERROR, "KG203": Severity.INFO}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[rules]\ndisable = ["KG004", "emty-file"]\n',
+            "config.toml:2:21: `rules.disable[1]` names no rule: `emty-file`; "
+            "did you mean `empty-file`? (`komodo-guard rules` lists them all)",
+        ),
+        (
+            '[rules]\nseverity = { unknown-keys = "info" }\n',
+            "config.toml:2:14: `rules.severity.unknown-keys` names no rule: "
+            "`unknown-keys`; did you mean `unknown-key`?",
+        ),
+        (
+            '[rules]\ndisable = ["KG 004"]\n',
+            "`rules.disable[0]` names no rule: `KG 004`; did you mean `KG004`?",
+        ),
+        (
+            '[rules]\ndisable = ["no-such-thing-at-all"]\n',
+            "names no rule: `no-such-thing-at-all` (`komodo-guard rules`",
+        ),
+        (
+            '[rules.severity]\nKG102 = "info"\nunknown-key = "error"\n',
+            "config.toml:3:1: `rules.severity.unknown-key` sets the severity of "
+            "KG102 a second time",
+        ),
+    ],
+)
+def test_unknown_rules_are_errors_with_the_likely_rule(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert expected in _error(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"warn"', "must be one of error, warning, info; did you mean `warning`?"),
+        ('"ERROR"', "must be one of error, warning, info; did you mean `error`?"),
+        ("1", "must be one of error, warning, info"),
+    ],
+)
+def test_severity_words_are_exact(tmp_path: Path, value: str, expected: str) -> None:
+    message = _error(tmp_path, f"[rules.severity]\nKG102 = {value}\n")
+    assert message.endswith(f"config.toml:2:1: `rules.severity.KG102` {expected}")
+
+
+def test_komodo_version_older_than_every_model_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, 'komodo_version = "1.0"\n')
+    assert "config.toml:1:1: `komodo_version` is not usable: Komodo 1.0.0 is " in (
+        message
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('repos = ["homelab"]', "`tree.repos[0]` must be a git repository such as"),
+        (
+            'repos = ["https://github.com/a/b"]',
+            "`tree.repos[0]` must be a git repository such as `owner/name`",
+        ),
+        (
+            'folders = { "homelab" = "/srv/homelab" }',
+            '`tree.folders.homelab` must be a folder of this tree such as "." or '
+            '"vendor/other", not an absolute path',
+        ),
+        (
+            'folders = { "homelab" = "../elsewhere" }',
+            "`tree.folders.homelab` must be a folder of this tree such as "
+            '"." or "vendor/other", written without `..`',
+        ),
+        ('folders = { "homelab" = 1 }', "`tree.folders.homelab` must be a folder"),
+        (
+            'folders = { "https://github.com/a/b" = "." }',
+            "must name a Repo resource (`homelab`) or a git repository "
+            "(`owner/name`), without host, scheme or spaces",
+        ),
+        (
+            'folders = { "Owner/App" = "a", "owner/app.git" = "b" }',
+            "config.toml:2:32: `tree.folders.owner/app.git` maps `owner/app` "
+            "a second time",
+        ),
+    ],
+)
+def test_tree_values_are_checked(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in _error(tmp_path, f"[tree]\n{text}\n")
+
+
+def test_folders_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[tree.folders]\n"Owner/Other.git" = "./vendor//other/"\n'
+        'homelab = ""\n"My-Repo" = "apps/./x"\n'
+    )
+    assert load_config(path).tree_folders == {
+        "owner/other": "vendor/other",
+        "homelab": "",
+        "My-Repo": "apps/x",
+    }
+
+
+# The JSON schema: shipped with the package, complete, and in step with the loader.
+
+
+def _object_schemas(node: Any, where: str = "#") -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            yield where, node
+        for key, child in node.items():
+            yield from _object_schemas(child, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _object_schemas(child, f"{where}/{index}")
+
+
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = _schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_every_schema_table_is_closed_and_every_key_described() -> None:
+    for where, node in _object_schemas(_schema()):
+        assert node.get("description"), f"{where} has no description"
+        closed = node.get("additionalProperties")
+        if "properties" in node:
+            assert closed is False, f"{where} allows unknown keys"
+            for key, child in node["properties"].items():
+                assert child.get("description"), f"{where}/{key} has no description"
+                assert "type" in child or "$ref" in child, f"{where}/{key} has no type"
+        else:
+            assert "propertyNames" in node, f"{where} is a map with any keys"
+
+
+def test_schema_and_loader_know_the_same_tables_and_keys() -> None:
+    schema = _schema()
+    for keys, allowed in TABLE_KEYS.items():
+        node = schema
+        for key in keys:
+            node = node["properties"][key]
+        assert tuple(node["properties"]) == allowed, keys
+
+
+def test_severity_enum_matches_the_severities() -> None:
+    enum = _schema()["$defs"]["severity"]["enum"]
+    assert enum == [severity.label for severity in sorted(Severity, reverse=True)]
+
+
+def _readme_configs() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)
+
+
+def _example_configs() -> list[tuple[str, str]]:
+    examples = [("examples/homelab/komodo-guard.toml", "")]
+    examples += [(f"README.md#{n}", text) for n, text in enumerate(_readme_configs())]
+    return [
+        (name, text or (ROOT / name).read_text(encoding="utf-8"))
+        for name, text in examples
+    ]
+
+
+def test_readme_has_configuration_examples() -> None:
+    assert _readme_configs(), "the README's Configuration section lost its examples"
+
+
+@pytest.mark.parametrize(("name", "text"), _example_configs())
+def test_example_configs_are_valid(tmp_path: Path, name: str, text: str) -> None:
+    errors = [error.message for error in VALIDATOR.iter_errors(tomllib.loads(text))]
+    assert errors == [], name
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(text, encoding="utf-8")
+    load_config(path)
+
+
+GOOD = [
+    "",
+    'komodo_version = "2.3"\nfail_on = "info"\n',
+    'komodo_version = "v1.17.5"\n',
+    '[rules]\ndisable = ["KG004", "empty-file", "kg101"]\n',
+    '[rules.severity]\nunknown-reference = "info"\nKG102 = "error"\n',
+    '[known]\nservers = ["Local"]\nrepos = []\nvariables = ["A", "B"]\n',
+    '[tree]\nrepos = ["owner/homelab", "group/sub/name"]\n',
+    '[tree.folders]\nhomelab = "."\n"owner/other" = "vendor/other"\nx = ""\n',
+]
+BAD = [
+    'komodo_version = "2"\n',
+    'komodo_version = "latest"\n',
+    "komodo_version = 2.3\n",
+    'fail_on = "warn"\n',
+    'fail_on = "Warning"\n',
+    "fail_on = true\n",
+    'fail-on = "error"\n',
+    "[rules]\ndisable = [4]\n",
+    '[rules]\ndisable = "KG004"\n',
+    '[rules]\ndisabled = ["KG004"]\n',
+    '[rules.severity]\nKG102 = "loud"\n',
+    '[rules.severity]\n"KG 102" = "info"\n',
+    "[rules]\nseverity = []\n",
+    '[known]\nserver = ["Local"]\n',
+    '[known]\nvariables = "TZ"\n',
+    '[tree]\nrepos = ["homelab"]\n',
+    '[tree]\nrepos = ["git@github.com:a/b"]\n',
+    '[tree.folders]\nhomelab = "/srv/homelab"\n',
+    '[tree.folders]\nhomelab = "a/../../b"\n',
+    '[tree.folders]\nhomelab = ["a"]\n',
+    '[tree.folders]\n"https://github.com/a/b" = "b"\n',
+    '[tree.folders]\n"my repo" = "b"\n',
+    "[tree]\nfolders = 1\n",
+    "[notify]\nurls = []\n",
+]
+
+
+def _loader_accepts(tmp_path: Path, text: str) -> bool:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(text, encoding="utf-8")
+    try:
         load_config(path)
-    assert expected in str(raised.value)
+    except ConfigError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"), [(t, True) for t in GOOD] + [(t, False) for t in BAD]
+)
+def test_schema_and_loader_agree(tmp_path: Path, text: str, valid: bool) -> None:
+    data: Mapping[str, Any] = tomllib.loads(text)
+    assert VALIDATOR.is_valid(data) is valid
+    assert _loader_accepts(tmp_path, text) is valid
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'komodo_version = "1.0"\n',  # the schema cannot know which releases exist
+        '[rules]\ndisable = ["KG999"]\n',  # nor which rules exist
+        '[tree.folders]\n"a/b" = "x"\n"A/B" = "y"\n',  # nor how repos normalise
+    ],
+)
+def test_loader_is_stricter_only_where_the_schema_cannot_know(
+    tmp_path: Path, text: str
+) -> None:
+    assert VALIDATOR.is_valid(tomllib.loads(text))
+    assert not _loader_accepts(tmp_path, text)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from komodo_guard.rules import compose, content, files, layout, references, resources
+from komodo_guard.rules import (
+    compose,
+    content,
+    files,
+    install,
+    layout,
+    references,
+    resources,
+    wiring,
+)
 from komodo_guard.rules.interface import RuleInfo
 
 ALL_RULES: tuple[RuleInfo, ...] = tuple(
@@ -17,6 +26,8 @@ ALL_RULES: tuple[RuleInfo, ...] = tuple(
             *content.RULES,
             *layout.RULES,
             *compose.RULES,
+            *install.RULES,
+            *wiring.RULES,
         ),
         key=lambda rule: rule.code,
     )

@@ -243,10 +243,11 @@ class InstallFiles:
         return (c for c in self.cores if c.compose_path == compose_path)
 
 
-class Resolved(NamedTuple):
+@dataclass(frozen=True)
+class Resolved:
     """A variable's value (None when unknown) and where that value is written."""
 
-    value: str | None
+    value: str | None = field(repr=False)
     origin: Place
 
 

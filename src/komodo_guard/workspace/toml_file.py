@@ -92,8 +92,40 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
     except toml_rs.TOMLDecodeError as error:
         syntax = _syntax_problem(error, columns, processed)
         return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
+    depth = _depth(data) if _may_nest_deeply(text) else 0
+    if depth > MAX_DEPTH:
+        deep = TextProblem(
+            "syntax",
+            f"tables or arrays nested {depth} levels deep; komodo-guard checks at "
+            f"most {MAX_DEPTH} levels, and no Komodo resource needs more than ten",
+        )
+        return TomlFile(path, text, None, {}, (), (deep,), toml_spec)
     spans = LazySpans(scan_keys(text), _Metadata(processed, columns, toml_spec))
     return TomlFile(path, text, data, spans, scan_headers(text), (), toml_spec)
+
+
+MAX_DEPTH = 100
+_DEEP_HINTS = re.compile(r"[\[{]\s*[\[{]\s*[\[{]\s*[\[{]|(?:\.[^.\n]*){50}")
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """A cheap test that rules out deep nesting for ordinary files."""
+    return _DEEP_HINTS.search(text) is not None
+
+
+def _depth(data: Any) -> int:
+    """How deeply tables and arrays nest in ``data`` (iteratively: no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 class _Metadata:
