@@ -261,14 +261,23 @@ def read_install_files(
     """Find and read Komodo's install files in the tree at ``root``."""
     reader = _Reader(root, listing, toml_spec)
     stacks = [r for r in resources if r.kind == "stack"]
-    komodo_compose = [c for c in compose_files if any(_roles(c))]
+    by_name: dict[str, list[Resource]] = {}
+    for stack in stacks:
+        by_name.setdefault(stack.name or "", []).append(stack)
+    # A database service only matters beside Core, so only files running Core
+    # or Periphery are Komodo's own.
+    komodo_compose = [
+        c
+        for c in compose_files
+        if any(r in ("core", "periphery") for *_, r in _roles(c))
+    ]
     cores: list[CoreInstall] = []
     peripheries: list[PeripheryService] = []
     databases: list[DatabaseService] = []
     deployed: set[str] = set()
     for compose in komodo_compose:
         deployed.update(compose.stacks)
-        env = _interpolation(compose, reader, stacks)
+        env = _interpolation(compose, reader, by_name)
         for name, body, role in _roles(compose):
             service = _Service(compose, name, body, env, reader)
             if role == "core":
@@ -414,7 +423,7 @@ def _operator(operator: str, value: str | None, defined: bool, word: str) -> str
 
 
 def _interpolation(
-    compose: ComposeFile, reader: _Reader, stacks: Sequence[Resource]
+    compose: ComposeFile, reader: _Reader, stacks: Mapping[str, list[Resource]]
 ) -> dict[str, Resolved]:
     """What compose can interpolate this file with, lowest priority first."""
     env: dict[str, Resolved] = {}
@@ -423,9 +432,7 @@ def _interpolation(
         if reader.exists(path):
             env.update({k: v for k, (v, _, _) in _env_values(reader, path, {}).items()})
     for deployment in compose.deployments:
-        for stack in stacks:
-            if stack.name != deployment.stack:
-                continue
+        for stack in stacks.get(deployment.stack, []):
             for path in _stack_env_files(stack, deployment.run_directory, reader):
                 values = _env_values(reader, path, {})
                 env.update({k: v for k, (v, _, _) in values.items()})
