@@ -117,3 +117,18 @@ def test_every_corpus_and_example_file_agrees(shared: Path) -> None:
 )
 def test_single_values_end_where_toml_rs_says(value: str) -> None:
     assert _disagreements(f"key = {value}  # trailing\n") == []
+
+
+def test_scanning_by_region_finds_what_the_whole_scan_finds(shared: Path) -> None:
+    from komodo_guard.workspace.headers import scan_headers
+    from komodo_guard.workspace.keyscan import KeyIndex
+
+    checked = 0
+    for path in sorted((shared / "corpus").rglob("*.toml")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        whole = scan_keys(text)
+        index = KeyIndex(text, scan_headers(text))
+        assert {key: index.get(key) for key in whole} == whole, path
+        assert KeyIndex(text, scan_headers(text)).all() == whole, path
+        checked += len(whole)
+    assert checked > 9_000

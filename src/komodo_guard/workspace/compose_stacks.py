@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from komodo_guard.komodo.parsers import parse_env_block, parse_string_list
+from komodo_guard.komodo.parsers import parse_string_list, read_env_block
 from komodo_guard.workspace.compose import (
     MAX_COMPOSE_BYTES,
     ComposeFile,
@@ -118,13 +118,13 @@ def _deployments(
     env_file = tree_join(
         run_directory, _text(config, "env_file_path") or DEFAULT_ENV_FILE
     )
+    additional = list(_additional(config.get("additional_env_files"), run_directory))
     for written in _file_paths(config.get("file_paths")):
         path = tree_join(run_directory, written)
         if path is None:
             continue
         optional = [env_file, tree_join(posixpath.dirname(path), DEFAULT_ENV_FILE)]
-        additional = _additional(config.get("additional_env_files"), run_directory)
-        provided, looked_in, unknown = env.names(list(additional), optional)
+        provided, looked_in, unknown = env.names(additional, optional)
         yield (
             path,
             Deployment(
@@ -166,7 +166,7 @@ def _additional(value: Any, run_directory: str) -> Iterator[str | tuple[str]]:
 def _environment_names(value: Any) -> frozenset[str]:
     if not isinstance(value, str):
         return frozenset()
-    lines, _ = parse_env_block(value)
+    lines, _ = read_env_block(value)
     return frozenset(line.key for line in lines)
 
 

@@ -14,9 +14,16 @@ its columns need no mapping back.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from komodo_guard.workspace.headers import KeyPath, header_text, resolve, split_dotted
+from komodo_guard.workspace.headers import (
+    Header,
+    KeyPath,
+    header_text,
+    resolve,
+    split_dotted,
+)
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _PART = re.compile(_KEY_PART)
@@ -42,11 +49,21 @@ class Span:
 def scan_keys(text: str) -> dict[KeyPath, Span]:
     """Spans of the keys of ``text`` that stand at the start of a line."""
     lines = text.splitlines()
+    return scan_rows(lines, 0, len(lines), (), {})
+
+
+def scan_rows(
+    lines: list[str],
+    start: int,
+    stop: int,
+    table: KeyPath,
+    counts: dict[KeyPath, int],
+) -> dict[KeyPath, Span]:
+    """Spans of the keys on rows ``start`` to ``stop`` (0-based, exclusive),
+    starting inside ``table`` with ``counts`` array-of-tables elements seen."""
     spans: dict[KeyPath, Span] = {}
-    counts: dict[KeyPath, int] = {}
-    table: KeyPath = ()
-    index = 0
-    while index < len(lines):
+    index = start
+    while index < stop:
         line = lines[index]
         stripped = line.lstrip()
         if not stripped or stripped[0] == "#":
@@ -83,16 +100,82 @@ def scan_keys(text: str) -> dict[KeyPath, Span]:
     return spans
 
 
+class KeyIndex:
+    """Key positions of one file, scanned one top-level table at a time.
+
+    A top-level table (``[name]``) or array element (``[[name]]``), with the
+    sub-tables that follow it, is a region; a lookup scans only the region its
+    path starts in, once. Most keys never need a position, so most regions of a
+    large file are never scanned.
+    """
+
+    def __init__(self, text: str, headers: Sequence[Header]) -> None:
+        self._lines = text.splitlines()
+        self._regions: list[tuple[int, int, KeyPath]] = []
+        self._by_prefix: dict[KeyPath, list[int]] = {}
+        self._scanned: dict[int, dict[KeyPath, Span]] = {}
+        self._split(headers)
+
+    def _split(self, headers: Sequence[Header]) -> None:
+        starts: list[tuple[int, KeyPath, KeyPath]] = [(0, (), ())]
+        current = ""
+        for header in headers:
+            if len(header.keys) == 1 or header.keys[0] != current:
+                current = header.keys[0]
+                element = len(header.path) > 1 and isinstance(header.path[1], int)
+                prefix = header.path[:2] if element else header.path[:1]
+                starts.append((header.line - 1, prefix, prefix if element else ()))
+        ends = [row for row, _, _ in starts[1:]] + [len(self._lines)]
+        for number, ((row, prefix, seed), end) in enumerate(
+            zip(starts, ends, strict=True)
+        ):
+            self._regions.append((row, end, seed))
+            self._by_prefix.setdefault(prefix, []).append(number)
+
+    def get(self, path: KeyPath) -> Span | None:
+        """The span of ``path``, scanning its region on first need."""
+        for number in self._candidates(path):
+            found = self._region(number).get(path)
+            if found is not None:
+                return found
+        return None
+
+    def all(self) -> dict[KeyPath, Span]:
+        """Every key's span (scans every region)."""
+        spans: dict[KeyPath, Span] = {}
+        for number in range(len(self._regions)):
+            spans.update(self._region(number))
+        return spans
+
+    def _candidates(self, path: KeyPath) -> list[int]:
+        """The regions a path can be in: its element's, its table's, or (for
+        an array's own key) its first element's; else the top of the file."""
+        for prefix in (path[:2], path[:1], (*path, 0)):
+            found = self._by_prefix.get(prefix)
+            if found is not None:
+                return found
+        return self._by_prefix[()]
+
+    def _region(self, number: int) -> dict[KeyPath, Span]:
+        found = self._scanned.get(number)
+        if found is None:
+            start, stop, seed = self._regions[number]
+            counts = {seed[:1]: int(seed[1])} if seed else {}
+            found = scan_rows(self._lines, start, stop, (), counts)
+            self._scanned[number] = found
+        return found
+
+
 def _array_header(
     spans: dict[KeyPath, Span], element: KeyPath, row: int, line: str, header: str
 ) -> None:
     """Spans for a ``[[a.b]]`` header: the element it opens, and (the first
-    time) the array's key, placed where toml-rs places them."""
+    element) the array's key, placed where toml-rs places them."""
     column = line.index(header)
     end = column + len(header)
     spans[element] = Span(row + 1, column + 1, row + 1, column + 1, row + 1, end)
     array = element[:-1]
-    if array not in spans and isinstance(array[-1], str):
+    if element[-1] == 0 and isinstance(array[-1], str):
         key_column = line.rfind(array[-1], column, end) + 1
         spans[array] = Span(row + 1, key_column, row + 1, 0, row + 1, 0)
 

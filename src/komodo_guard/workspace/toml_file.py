@@ -18,7 +18,7 @@ import toml_rs
 
 from komodo_guard.workspace.escape import ColumnMap, komodo_escape
 from komodo_guard.workspace.headers import Header, KeyPath, scan_headers
-from komodo_guard.workspace.keyscan import Span, scan_keys
+from komodo_guard.workspace.keyscan import KeyIndex, Span
 from komodo_guard.workspace.text import TextProblem, conflict_markers, decode, is_blank
 
 _POSITION = re.compile(r"at line (\d+), column (\d+)")
@@ -100,8 +100,9 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
             f"most {MAX_DEPTH} levels, and no Komodo resource needs more than ten",
         )
         return TomlFile(path, text, None, {}, (), (deep,), toml_spec)
-    spans = LazySpans(scan_keys(text), _Metadata(processed, columns, toml_spec))
-    return TomlFile(path, text, data, spans, scan_headers(text), (), toml_spec)
+    headers = scan_headers(text)
+    spans = LazySpans(KeyIndex(text, headers), _Metadata(processed, columns, toml_spec))
+    return TomlFile(path, text, data, spans, headers, (), toml_spec)
 
 
 MAX_DEPTH = 100
@@ -242,7 +243,7 @@ class LazySpans(Mapping[KeyPath, Span]):
     metadata once.
     """
 
-    def __init__(self, scanned: dict[KeyPath, Span], metadata: _Metadata) -> None:
+    def __init__(self, scanned: KeyIndex, metadata: _Metadata) -> None:
         self._scanned = scanned
         self._metadata = metadata
         self._all: dict[KeyPath, Span] | None = None
@@ -253,26 +254,20 @@ class LazySpans(Mapping[KeyPath, Span]):
             return found
         if self._all is not None:
             return self._all[path]
-        owner = next(
-            (
-                path[:d]
-                for d in range(len(path) - 1, 0, -1)
-                if path[:d] in self._scanned
-            ),
-            None,
-        )
-        if owner is None:
-            raise KeyError(path)
-        span = self._metadata.inside(owner, self._scanned[owner], path[len(owner) :])
-        if span is None:
-            raise KeyError(path)
-        return span
+        for depth in range(len(path) - 1, 0, -1):
+            owner = self._scanned.get(path[:depth])
+            if owner is not None:
+                span = self._metadata.inside(path[:depth], owner, path[depth:])
+                if span is None:
+                    raise KeyError(path)
+                return span
+        raise KeyError(path)
 
     def _materialised(self) -> dict[KeyPath, Span]:
         if self._all is None:
             spans: dict[KeyPath, Span] = {}
             _collect(self._metadata.nodes, (), spans, self._metadata.columns)
-            spans.update(self._scanned)
+            spans.update(self._scanned.all())
             self._all = spans
         return self._all
 
