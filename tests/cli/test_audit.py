@@ -93,7 +93,7 @@ def test_clean_tree_exits_zero_and_says_what_was_not_checked(
     code, out, err = _run(capsys, ".", *VERSION)
     assert (code, err) == (0, "")
     assert "No findings from the static checks of this tree." in out
-    assert "not checked: no Core configured" in out
+    assert "not checked: this audit reads the tree only, not Komodo Core's API" in out
 
 
 def test_a_missing_folder_exits_two(

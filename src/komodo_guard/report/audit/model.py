@@ -69,23 +69,25 @@ OFFLINE_GAPS: tuple[Gap, ...] = (
         "Komodo Core: live state",
         "pending syncs, stacks not running what git holds, failed or stuck "
         "executions, alerters actually enabled, open alerts",
-        "not checked: no Core configured",
+        "not checked: this audit reads the tree only, not Komodo Core's API",
     ),
     Gap(
         "Komodo Core: update history",
         "recurring incidents, failed deploys and syncs over time",
-        "not checked: no Core configured",
+        "not checked: this audit reads the tree only, not Komodo Core's API",
     ),
     Gap(
         "Docker hosts",
-        "checkouts that cannot git pull, containers no resource owns, Docker "
-        "socket mounts, files on the host",
-        "not checked: host checks did not run",
+        "checkouts that cannot git pull, running containers no resource owns, "
+        "containers started with the Docker socket outside compose files, files "
+        "on the host",
+        "not checked: this audit does not inspect hosts",
     ),
     Gap(
         "Secret stores",
-        "whether each secret holds the same value in every place that stores it",
-        "not checked: no secret stores configured",
+        "whether each secret holds the same value in every place that stores it "
+        "(SOPS files, env files on hosts, containers, the database, CI)",
+        "not checked: this audit does not read secret stores",
     ),
 )
 

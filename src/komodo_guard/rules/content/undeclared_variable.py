@@ -4,11 +4,11 @@ Komodo replaces ``[[NAME]]`` in interpolated fields with the Variable (or Core
 or Periphery secret) of that name; an unknown name is left as written
 (FACTS §2.7), so the container gets the literal text ``[[NAME]]``. This rule
 reports names used in interpolated fields that are neither declared as a
-``[[variable]]`` anywhere in the tree nor listed in ``known_variables``.
+``[[variable]]`` anywhere in the tree nor listed under ``[known] variables``.
 
 Variables often live in the UI or in Core's ``[secrets]``, so this is a warning,
 once per name and sync scope, at the first use, with the number of uses. List
-names defined elsewhere under ``known_variables`` in ``komodo-guard.toml``.
+names defined elsewhere under ``[known] variables`` in ``komodo-guard.toml``.
 ``[[COMPOSE_COMMAND]]`` is Komodo's own placeholder and never reported; names
 Komodo could never declare (``[[ -f x ]]`` in a shell test) are ignored, as
 are uses in env-block comments, which Komodo drops after interpolating.
@@ -23,7 +23,7 @@ Passing::
     name = "TZ"
     value = "Europe/Berlin"
 
-Options: ``known_variables``.
+Options: ``[known] variables`` in ``komodo-guard.toml``.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _finding(rule: RuleInfo, scope: str, name: str, found: _Uses) -> Finding:
         location=found.first,
         resource=ref(found.resource),
         hint=f"declare [[variable]] name = {name!r} (and set include_variables = "
-        "true on the sync), or add it to known_variables in komodo-guard.toml "
+        "true on the sync), or list it under [known] variables in komodo-guard.toml "
         "if it is defined elsewhere",
     )
 
