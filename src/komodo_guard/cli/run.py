@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -14,7 +15,10 @@ from komodo_guard.report.interface import LintResult, ScopeSummary
 from komodo_guard.rules.interface import FailureClass, RuleOptions, Severity
 
 if TYPE_CHECKING:
+    from komodo_guard.komodo.versions import KomodoVersion
     from komodo_guard.workspace.model import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def load_settings(tree: Path, config_path: Path | None) -> Config:
@@ -46,16 +50,16 @@ def lint_tree(
 ) -> Checked:
     """Collect the tree, run every rule, mark suppressed and baselined findings."""
     from komodo_guard.komodo.model import load
-    from komodo_guard.komodo.versions import KomodoVersion, closest_supported
+    from komodo_guard.komodo.versions import KomodoVersion
     from komodo_guard.rules.baseline import Baseline, BaselineError
-    from komodo_guard.rules.engine import RuleSettings, run_rules
+    from komodo_guard.rules.engine import RuleSettings, demote_unsynced, run_rules
     from komodo_guard.rules.registry import ALL_RULES
     from komodo_guard.rules.suppress import apply_suppressions
     from komodo_guard.workspace.collect import collect
 
     wanted = komodo_version or settings.komodo_version
     try:
-        version = closest_supported(KomodoVersion.parse(wanted)) if wanted else None
+        version = _modelled(KomodoVersion.parse(wanted)) if wanted else None
     except ValueError as error:
         raise UsageError(str(error)) from error
     model = load(version)
@@ -67,7 +71,10 @@ def lint_tree(
     )
     rule_settings = RuleSettings(settings.disabled, settings.severities)
     findings = apply_suppressions(
-        run_rules(workspace, ALL_RULES, options, rule_settings), workspace
+        demote_unsynced(
+            run_rules(workspace, ALL_RULES, options, rule_settings), workspace
+        ),
+        workspace,
     )
     if baseline is not None:
         try:
@@ -91,6 +98,23 @@ def lint_tree(
         ),
     )
     return Checked(result, workspace)
+
+
+def _modelled(wanted: KomodoVersion) -> KomodoVersion:
+    """The modelled release that stands for ``wanted``; an error for versions
+    newer than the newest modelled MAJOR.MINOR (their fields are unknown)."""
+    from komodo_guard.komodo.versions import NEWEST, closest_supported
+
+    if wanted > NEWEST and (wanted.major, wanted.minor) != (NEWEST.major, NEWEST.minor):
+        raise UsageError(
+            f"Komodo {wanted} is newer than every release komodo-guard models "
+            f"(newest: {NEWEST}); upgrade komodo-guard, or check against "
+            f"--komodo-version {NEWEST.major}.{NEWEST.minor}"
+        )
+    chosen = closest_supported(wanted)
+    if (chosen.major, chosen.minor) != (wanted.major, wanted.minor):
+        log.warning("checking against Komodo %s, the closest modelled release", chosen)
+    return chosen
 
 
 def exit_code(result: LintResult, fail_at: Severity) -> int:

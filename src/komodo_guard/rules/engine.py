@@ -73,3 +73,28 @@ def _crashed(rule: RuleInfo, error: Exception) -> Finding:
         ),
         hint="run with -v to see the trace and report it as a komodo-guard bug",
     )
+
+
+def demote_unsynced(findings: Iterable[Finding], workspace: Workspace) -> list[Finding]:
+    """Lower findings in files no sync reads to info, saying why.
+
+    Komodo never applies those files, so a missing compose file there breaks no
+    deploy. Exposed secrets stay as they are: they leak from git either way.
+    """
+    unsynced = set(workspace.unsynced)
+    if not unsynced:
+        return list(findings)
+    return [
+        replace(
+            finding,
+            severity=Severity.INFO,
+            message=f"{finding.message} (in a file no sync reads)",
+        )
+        if finding.location is not None
+        and finding.location.path in unsynced
+        and finding.failure_class is not FailureClass.EXPOSURE
+        and finding.name != "file-not-synced"
+        and finding.severity > Severity.INFO
+        else finding
+        for finding in findings
+    ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from komodo_guard.komodo.model import KomodoModel
+from komodo_guard.komodo.versions import KomodoVersion
 from komodo_guard.workspace import gitinfo, scopes
 from komodo_guard.workspace.compose_stacks import read_compose_files
 from komodo_guard.workspace.install import read_install_files
@@ -24,6 +25,8 @@ from komodo_guard.workspace.walk import TreeListing, list_tree, read_inside, why
 log = logging.getLogger(__name__)
 
 MAX_TOML_BYTES = 20 * 1024 * 1024
+# Core doubles backslashes inside triple-quoted strings since this release (#248).
+ESCAPE_RULE_SINCE = KomodoVersion(1, 17, 0)
 
 
 def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Workspace:
@@ -35,7 +38,7 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
         parsed
         for path in sorted(listing.files)
         if path.endswith(".toml")
-        and (parsed := _read_toml(root, path, model.toml_spec, marker)) is not None
+        and (parsed := _read_toml(root, path, model, marker)) is not None
     ]
     resources = tuple(_resources(parsed, model))
     repo_of = _repo_resources(resources)
@@ -49,7 +52,7 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
         repo_of,
     )
     declared = scopes.sync_scopes(syncs, listing, identity, repo_of)
-    parsed = _parse_scoped(root, parsed, declared, model.toml_spec)
+    parsed = _parse_scoped(root, parsed, declared, model)
     resource_files = [f.path for f in parsed if _holds_komodo(f, table_names)]
     sync_scopes, unsynced = _assign(declared, resource_files)
     read = {path for scope in sync_scopes for path in scope.files} | set(resource_files)
@@ -89,9 +92,17 @@ def _komodo_marker(table_names: Mapping[str, str]) -> re.Pattern[str]:
     )
 
 
+def _parse(path: str, raw: bytes, model: KomodoModel) -> TomlFile:
+    """Parse like the target Komodo: its TOML version, and its backslash rule
+    from the release that introduced it."""
+    escape = model.version >= ESCAPE_RULE_SINCE
+    return parse_toml(path, raw, model.toml_spec, komodo_escape_rule=escape)
+
+
 def _read_toml(
-    root: Path, path: str, toml_spec: str, marker: re.Pattern[str]
+    root: Path, path: str, model: KomodoModel, marker: re.Pattern[str]
 ) -> TomlFile | None:
+    toml_spec = model.toml_spec
     raw = read_inside(root, path, MAX_TOML_BYTES)
     if raw is None:
         reason = why_unread(root, path, MAX_TOML_BYTES)
@@ -101,15 +112,15 @@ def _read_toml(
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         # Not UTF-8: Komodo cannot read it either; say so instead of skipping it.
-        return parse_toml(path, raw, toml_spec)
+        return _parse(path, raw, model)
     if not marker.search(text) and not is_blank(text):
         log.debug("skipped %s: no Komodo tables", path)
         return TomlFile(path, None, {}, {}, (), (), toml_spec)
-    return parse_toml(path, raw, toml_spec)
+    return _parse(path, raw, model)
 
 
 def _parse_scoped(
-    root: Path, parsed: list[TomlFile], declared: list[SyncScope], toml_spec: str
+    root: Path, parsed: list[TomlFile], declared: list[SyncScope], model: KomodoModel
 ) -> list[TomlFile]:
     """Fully parse files a sync reads that the quick scan skipped: Komodo parses
     every ``.toml`` file of a sync, and one that fails stops the whole sync."""
@@ -118,7 +129,7 @@ def _parse_scoped(
     for file in parsed:
         if file.path in scoped and file.text is None and not file.problems:
             raw = read_inside(root, file.path, MAX_TOML_BYTES)
-            file = parse_toml(file.path, raw, toml_spec) if raw is not None else file
+            file = _parse(file.path, raw, model) if raw is not None else file
         result.append(file)
     return result
 

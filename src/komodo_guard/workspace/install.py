@@ -41,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeGuard
 
-from komodo_guard.komodo.parsers import parse_env_block, parse_string_list
+from komodo_guard.komodo.parsers import parse_string_list, read_env_block
 from komodo_guard.workspace.compose import ComposeFile
 from komodo_guard.workspace.compose_interpolation import find_interpolations
 from komodo_guard.workspace.compose_stacks import tree_join
@@ -462,7 +462,7 @@ def stack_environment(stack: Resource) -> dict[str, tuple[Resolved, Place, str]]
     start, column, multiline = _block_start(stack)
     raw_lines = text.split("\n")
     found: dict[str, tuple[Resolved, Place, str]] = {}
-    for line in parse_env_block(text)[0]:
+    for line in read_env_block(text)[0]:
         raw = raw_lines[line.line_offset]
         key_column = raw.find(line.key) + 1
         if multiline and not (line.line_offset == 0 and column > 1):
@@ -721,6 +721,15 @@ def _standalone(
             yield from _stack_install(stack)
 
 
+def _sets_any(stack: Resource, names: Mapping[str, object]) -> bool:
+    """True when the Stack's ``environment`` sets one of ``names``: only then
+    are its positions worth looking up (most stacks set none)."""
+    text = stack.config.get("environment")
+    return isinstance(text, str) and any(
+        line.key in names for line in read_env_block(text)[0]
+    )
+
+
 def _standalone_env_paths(
     listing: TreeListing, komodo_compose: Sequence[ComposeFile]
 ) -> list[str]:
@@ -756,6 +765,8 @@ def _env_install(reader: _Reader, path: str) -> Iterator[CoreInstall]:
 
 def _stack_install(stack: Resource) -> Iterator[CoreInstall]:
     names = {**COMPOSE_VARIABLES, **CORE_ENV}
+    if not _sets_any(stack, names):
+        return
     found = stack_environment(stack)
     settings = effective(
         [

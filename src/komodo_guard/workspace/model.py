@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,13 +35,15 @@ class Resource:
         """The key path of this table inside its file."""
         return (self.table, self.index)
 
-    @property
+    # ``name`` and ``config`` are read hundreds of thousands of times on a large
+    # tree, so each is computed once (``body`` never changes after collection).
+    @functools.cached_property
     def name(self) -> str | None:
         """The declared name, or None when it is missing or not a string."""
         value = self.body.get("name")
         return value if isinstance(value, str) else None
 
-    @property
+    @functools.cached_property
     def config(self) -> Mapping[str, Any]:
         """The ``config`` table (empty when absent or not a table)."""
         value = self.body.get("config")

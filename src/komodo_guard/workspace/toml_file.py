@@ -70,8 +70,15 @@ class TomlFile:
         return tuple(self.text.splitlines()) if self.text is not None else ()
 
 
-def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
-    """Read ``raw`` as a Komodo resource file; problems become values, never raises."""
+def parse_toml(
+    path: str, raw: bytes, toml_spec: str, *, komodo_escape_rule: bool = True
+) -> TomlFile:
+    """Read ``raw`` as a Komodo resource file; problems become values, never raises.
+
+    ``komodo_escape_rule`` applies Core's backslash doubling inside triple-quoted
+    basic strings, which Komodo does since 1.17.0; before that the text was
+    parsed as written.
+    """
     text, problem = decode(raw)
     if text is None:
         assert problem is not None
@@ -82,7 +89,9 @@ def parse_toml(path: str, raw: bytes, toml_spec: str) -> TomlFile:
     if is_blank(text):
         empty = TextProblem("empty", "empty file: it declares nothing for Komodo")
         return TomlFile(path, text, {}, {}, (), (empty,), toml_spec)
-    processed, columns = komodo_escape(text)
+    processed, columns = (
+        komodo_escape(text) if komodo_escape_rule else (text, ColumnMap())
+    )
     try:
         data = (
             toml_rs.loads(processed, toml_version="1.1.0")

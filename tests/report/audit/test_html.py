@@ -84,4 +84,5 @@ def test_sections_and_priorities() -> None:
     ):
         assert f"<h2>{heading}</h2>" in text
     assert '<span class="p P0">P0</span>' in text
-    assert "not checked: this audit reads the tree only, not Komodo Core&#x27;s API" in text
+    gap = "not checked: this audit reads the tree only, not Komodo Core&#x27;s API"
+    assert gap in text
