@@ -15,34 +15,7 @@ from komodo_guard.rules.resources import RULES, schema, walk
 from komodo_guard.workspace.collect import collect
 from tests.conftest import TreeFactory
 from tests.rules.resources.helpers import line_of
-
-REPO31_AUTO_UPDATE = (
-    12,
-    33,
-    50,
-    66,
-    78,
-    96,
-    115,
-    127,
-    139,
-    158,
-    176,
-    188,
-    207,
-    229,
-    246,
-    258,
-    270,
-    286,
-    307,
-    319,
-    334,
-    351,
-    367,
-    381,
-    396,
-)
+from tests.test_corpus import REPO31_AUTO_UPDATE
 
 # Everything KG101-KG106 may report on the corpus for Komodo 2.3.2:
 # (repo, file, line, code).
