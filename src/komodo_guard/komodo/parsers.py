@@ -1,14 +1,22 @@
 """Komodo's own value parsers (``client/core/rs/src/parsers.rs``), pure.
 
 ``parse_string_list`` reads string-list fields given as one string;
-``parse_env_block`` reads env blocks (``environment``, ``build_args``, ...).
+``parse_env_block`` reads env blocks (``environment``, ``build_args``, ...),
+and ``read_env_block`` is the same, parsed once per process for each text
+(several rules and collectors read the same blocks).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 _QUOTES = "\"'"
+_MISSING_ASSIGNMENT = "missing assignment character ('=' or ':')"
+
+# Distinct env blocks remembered by ``read_env_block``: more than the blocks
+# of a 10,000-resource tree, and a bound on memory for anything larger.
+ENV_BLOCK_CACHE_SIZE = 32768
 
 
 def parse_string_list(text: str) -> list[str]:
@@ -46,6 +54,9 @@ class EnvError:
     reason: str
 
 
+EnvBlock = tuple[tuple[EnvLine, ...], tuple[EnvError, ...]]
+
+
 def parse_env_block(text: str) -> tuple[list[EnvLine], list[EnvError]]:
     """Read an env block the way Komodo's ``parse_key_value_list`` does.
 
@@ -54,34 +65,35 @@ def parse_env_block(text: str) -> tuple[list[EnvLine], list[EnvError]]:
     ``" #"`` end-of-line comments. ``line_offset`` is 0-based within ``text``.
     Komodo fails the whole block on the first error; every error is listed.
     """
+    lines, errors = read_env_block(text)
+    return list(lines), list(errors)
+
+
+@functools.lru_cache(maxsize=ENV_BLOCK_CACHE_SIZE)
+def read_env_block(text: str) -> EnvBlock:
+    """:func:`parse_env_block` of ``text`` as tuples, parsed once per process."""
     lines: list[EnvLine] = []
     errors: list[EnvError] = []
     for offset, raw in enumerate(text.split("\n")):
         line = raw.strip()
-        if not line or line.startswith(("#", "//")):
+        if not line or line[0] == "#" or line.startswith("//"):
             continue
-        parsed = _parse_line(offset, line)
-        if parsed is None:
-            reason = "missing assignment character ('=' or ':')"
-            errors.append(EnvError(offset, len(raw), reason))
-        else:
-            lines.append(parsed)
-    return lines, errors
-
-
-def _parse_line(offset: int, line: str) -> EnvLine | None:
-    body, hash_sep, _ = line.partition(" #")
-    body = _unquote(body.strip().lstrip("-").strip())
-    cut = _first_separator(body)
-    if cut < 0:
-        return None
-    key, value = body[:cut].strip(), _unquote(body[cut + 1 :].strip()).strip()
-    return EnvLine(offset, key, value, truncated=bool(hash_sep))
+        body, hash_sep, _ = line.partition(" #")
+        body = _unquote(body.strip().lstrip("-").strip())
+        cut = _first_separator(body)
+        if cut < 0:
+            errors.append(EnvError(offset, len(raw), _MISSING_ASSIGNMENT))
+            continue
+        key, value = body[:cut].strip(), _unquote(body[cut + 1 :].strip()).strip()
+        lines.append(EnvLine(offset, key, value, bool(hash_sep)))
+    return tuple(lines), tuple(errors)
 
 
 def _first_separator(body: str) -> int:
-    found = [index for index in (body.find("="), body.find(":")) if index >= 0]
-    return min(found, default=-1)
+    """The index of the first ``=`` or ``:``, -1 when there is neither."""
+    equals = body.find("=")
+    colon = body.find(":", 0, equals) if equals >= 0 else body.find(":")
+    return colon if colon >= 0 else equals
 
 
 def _unquote(text: str) -> str:

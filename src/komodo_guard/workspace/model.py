@@ -85,6 +85,7 @@ class RepoIdentity:
         return normalize_repo(repo) in self.names
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_repo(repo: str) -> str:
     """``Owner/Name.git/`` and ``https://host/owner/name`` -> ``owner/name``."""
     text = repo.strip().lower().rstrip("/")

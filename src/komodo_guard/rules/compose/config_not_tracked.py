@@ -61,6 +61,7 @@ from komodo_guard.rules.interface import (
 )
 from komodo_guard.workspace.compose import ComposeFile, Deployment
 from komodo_guard.workspace.model import Resource, Workspace
+from komodo_guard.workspace.yaml_positions import KeyPath
 
 PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore"})
 
@@ -72,22 +73,30 @@ def check(
     stacks = StackIndex(workspace)
     files = sorted(workspace.files)
     for compose in workspace.compose_files:
-        for deployment, stack in stacks.deploying(compose):
+        deploying = list(stacks.deploying(compose))
+        if not deploying:
+            continue
+        mounted = list(_mounted_files(workspace, files, compose))
+        for deployment, stack in deploying:
             tracked = _config_files(stack, deployment.run_directory)
-            for name, service in compose.services():
-                for mount in mounts(("services", name), service):
-                    source = (
-                        relative_source(compose, mount.source) if mount.bind else None
-                    )
-                    if source is None:
-                        continue
-                    for file in _files(workspace, files, source):
-                        state = _requires(tracked, file)
-                        if state not in ("missing", "none"):
-                            continue
-                        yield _finding(
-                            rule, compose, deployment, name, mount.path, file, state
-                        )
+            for name, path, file in mounted:
+                state = _requires(tracked, file)
+                if state in ("missing", "none"):
+                    yield _finding(rule, compose, deployment, name, path, file, state)
+
+
+def _mounted_files(
+    workspace: Workspace, files: list[str], compose: ComposeFile
+) -> Iterator[tuple[str, KeyPath, str]]:
+    """(service, key path of the mount, tree file) of every file of the tree
+    that a service of ``compose`` bind-mounts, in the order they are written."""
+    for name, service in compose.services():
+        for mount in mounts(("services", name), service):
+            source = relative_source(compose, mount.source) if mount.bind else None
+            if source is None:
+                continue
+            for file in _files(workspace, files, source):
+                yield name, mount.path, file
 
 
 def _finding(
@@ -95,7 +104,7 @@ def _finding(
     compose: ComposeFile,
     deployment: Deployment,
     service: str,
-    path: tuple[str | int, ...],
+    path: KeyPath,
     file: str,
     state: str,
 ) -> Finding:

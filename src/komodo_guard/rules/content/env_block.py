@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from komodo_guard.komodo.parsers import read_env_block
 from komodo_guard.rules.content.fields import (
     FieldText,
     env_block_entries,
     env_block_texts,
-    env_lines,
 )
 from komodo_guard.rules.interface import (
     FailureClass,
@@ -70,7 +70,7 @@ def check(
 
 
 def _block(rule: RuleInfo, text: FieldText) -> Iterator[Finding]:
-    lines, errors = env_lines(text.text)
+    lines, errors = read_env_block(text.text)
     raw_lines = text.text.split("\n")
     starts = _line_starts(raw_lines)
     for error in errors:

@@ -18,7 +18,6 @@ from types import MappingProxyType
 from typing import Any
 
 from komodo_guard.komodo.interpolation import VariableUse, find_variables
-from komodo_guard.komodo.parsers import EnvError, EnvLine, parse_env_block
 from komodo_guard.rules.interface import Location
 from komodo_guard.workspace.headers import KeyPath
 from komodo_guard.workspace.model import Resource
@@ -154,13 +153,6 @@ def variable_uses(text: str) -> tuple[VariableUse, ...]:
     return tuple(find_variables(text))
 
 
-@functools.lru_cache(maxsize=32768)
-def env_lines(text: str) -> tuple[tuple[EnvLine, ...], tuple[EnvError, ...]]:
-    """:func:`parse_env_block` of ``text``, cached like :func:`variable_uses`."""
-    lines, errors = parse_env_block(text)
-    return tuple(lines), tuple(errors)
-
-
 def interpolation_skipped(resource: Resource) -> bool:
     """True when ``skip_secret_interp = true``: Komodo interpolates nothing."""
     return resource.config.get("skip_secret_interp") is True
@@ -176,7 +168,15 @@ def interpolated_texts(
         return
     config = resource.config
     for keys in fields:
-        value = _lookup(config, keys)
+        # Most fields are absent, and most present ones are one plain string:
+        # both are settled here without walking further.
+        value = _lookup(config.get(keys[0]), keys[1:])
+        if value is None:
+            continue
+        if type(value) is str:
+            if value and (not needles or any(n in value for n in needles)):
+                yield FieldText(resource, ("config", *keys), value)
+            continue
         yield from _texts(resource, ("config", *keys), value, needles)
 
 
@@ -219,7 +219,7 @@ def _is_table(value: Any) -> bool:
     return type(value) is dict or (value is not None and isinstance(value, Mapping))
 
 
-def _lookup(table: Mapping[str, Any], keys: Keys) -> Any:
+def _lookup(table: Any, keys: Keys) -> Any:
     value: Any = table
     for key in keys:
         if not _is_table(value):

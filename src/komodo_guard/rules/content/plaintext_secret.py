@@ -34,12 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from komodo_guard.komodo.parsers import read_env_block
 from komodo_guard.rules.content import secret_text
 from komodo_guard.rules.content.fields import (
     FieldText,
     env_block_entries,
     env_block_texts,
-    env_lines,
     line_text,
 )
 from komodo_guard.rules.content.secret_text import Verdict
@@ -144,7 +144,7 @@ def _lookup(resource: Resource, keys: tuple[str, ...]) -> object:
 
 def _env_blocks(rule: RuleInfo, resource: Resource) -> Iterator[Finding]:
     for text in env_block_texts(resource):
-        lines, _ = env_lines(text.text)
+        lines, _ = read_env_block(text.text)
         starts = _line_starts(text.text)
         for line in lines:
             found = _env_secret(text.field, line.key, line.value)
