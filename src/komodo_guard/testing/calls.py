@@ -1,0 +1,437 @@
+"""Read, write and execute calls of the emulated Core, one small function each.
+
+`READ`, `WRITE` and `EXECUTE` map a request type (``"ListStacks"``) to its
+handler ``(state, params) -> JSON``. Handlers run with the state's lock held and
+after `CoreState.settle`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from komodo_guard.komodo.patterns import compile_pattern
+from komodo_guard.testing import shapes
+from komodo_guard.testing.query import matches
+from komodo_guard.testing.state import GIT_PULL_BLOCKED, CoreError, CoreState
+
+JSON = dict[str, Any]
+Handler = Callable[[CoreState, JSON], Any]
+
+PAGE_SIZE = 100  # ListUpdates / ListAlerts page size (FACTS §3.2)
+
+
+# -- shared helpers -----------------------------------------------------------
+
+
+def core_info(state: CoreState) -> JSON:
+    info: JSON = {
+        "title": "Komodo",
+        "monitoring_interval": "15-sec",
+        "webhook_base_url": "",
+        "transparent_mode": False,
+        "ui_write_disabled": False,
+        "disable_non_admin_create": False,
+        "disable_confirm_dialog": False,
+        "disable_websocket_reconnect": False,
+        "enable_fancy_toml": False,
+        "timezone": "",
+        "public_key": "",
+        "default_pagination_limit": 50,
+    }
+    info.update(state.scenario.core_info)
+    return info
+
+
+def _page(state: CoreState, items: list[JSON], params: JSON) -> list[JSON]:
+    """Apply ``limit`` (default Core's pagination limit, 0 = all) and ``page``."""
+    limit = params.get("limit")
+    if limit is None:
+        limit = core_info(state)["default_pagination_limit"]
+    page = int(params.get("page") or 0)
+    if not limit:
+        return items
+    return items[page * int(limit) : (page + 1) * int(limit)]
+
+
+def _selected(state: CoreState, key: str, params: JSON) -> list[JSON]:
+    """Records passing the ResourceQuery ``names`` and ``tags`` filters, by name."""
+    query = params.get("query") or {}
+    names = set(query.get("names") or [])
+    tags = set(query.get("tags") or [])
+    chosen = []
+    for record in sorted(state.records[key], key=lambda r: str(r["name"])):
+        if names and not names & {record["name"], record["id"]}:
+            continue
+        own = set(record.get("tags", [])) | set(shapes.tag_ids(record))
+        if tags and not (
+            tags <= own if query.get("tag_behavior") == "All" else tags & own
+        ):
+            continue
+        chosen.append(record)
+    return chosen
+
+
+def _lister(key: str, info: Callable[[CoreState, JSON, JSON], JSON]) -> Handler:
+    target_type = shapes.KINDS[key][1]
+
+    def handle(state: CoreState, params: JSON) -> list[JSON]:
+        items = []
+        for record in _selected(state, key, params):
+            config = state.config(key, record)
+            items.append(
+                shapes.list_item(record, target_type, info(state, record, config))
+            )
+        wanted = ((params.get("query") or {}).get("specific") or {}).get("states")
+        if wanted:
+            items = [item for item in items if item["info"]["state"] in wanted]
+        return _page(state, items, params)
+
+    return handle
+
+
+def _full(key: str, info: Callable[[CoreState, JSON], JSON | None]) -> Handler:
+    def handle(state: CoreState, params: JSON) -> list[JSON]:
+        return _page(
+            state,
+            [_whole(state, key, r, info) for r in _selected(state, key, params)],
+            params,
+        )
+
+    return handle
+
+
+def _getter(
+    key: str, param: str, info: Callable[[CoreState, JSON], JSON | None]
+) -> Handler:
+    def handle(state: CoreState, params: JSON) -> JSON:
+        return _whole(state, key, state.find(key, _required(params, param)), info)
+
+    return handle
+
+
+def _whole(
+    state: CoreState,
+    key: str,
+    record: JSON,
+    info: Callable[[CoreState, JSON], JSON | None],
+) -> JSON:
+    config = state.config(key, record)
+    return shapes.full_resource(
+        record, config, info(state, record), int(state.started * 1000)
+    )
+
+
+def _required(params: JSON, name: str) -> str:
+    value = params.get(name)
+    if not isinstance(value, str) or not value:
+        raise CoreError(422, f"missing field `{name}`")
+    return value
+
+
+# -- info builders -------------------------------------------------------------
+
+
+def _server_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.server_info(record, config, state.version)
+
+
+def _stack_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    info = shapes.stack_list_info(
+        record, config, state.server_names().get(config["server_id"])
+    )
+    if state.running(record["id"]):
+        info["state"] = "deploying"
+    return info
+
+
+def _deployment_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.deployment_list_info(
+        record, config, state.server_names().get(config["server_id"])
+    )
+
+
+def _sync_full(state: CoreState, record: JSON) -> JSON:
+    return shapes.sync_info(record, state.ids, state.now_ms())
+
+
+def _sync_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.sync_list_info(
+        config, _sync_full(state, record), state.running(record["id"])
+    )
+
+
+def _procedure_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    info = shapes.run_info(record, state.running(record["id"]))
+    return {"stages": len(config.get("stages", [])), **info}
+
+
+def _action_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.run_info(record, state.running(record["id"]))
+
+
+def _alerter_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.alerter_list_info(config)
+
+
+def _no_info(state: CoreState, record: JSON) -> None:
+    return None
+
+
+def _stack_full(state: CoreState, record: JSON) -> JSON:
+    return shapes.stack_info(record)
+
+
+def _server_full(state: CoreState, record: JSON) -> JSON:
+    return {"attempted_public_key": None, "public_key": ""}
+
+
+# -- history -------------------------------------------------------------------
+
+
+def _history(
+    items: list[JSON], params: JSON, ts_key: str
+) -> tuple[list[JSON], int | None]:
+    try:
+        chosen = [i for i in items if matches(i, params.get("query") or {})]
+    except ValueError as error:
+        raise CoreError(400, str(error)) from error
+    chosen.sort(key=lambda i: int(i[ts_key]), reverse=True)
+    page = int(params.get("page") or 0)
+    window = chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    more = len(chosen) > (page + 1) * PAGE_SIZE
+    return window, page + 1 if more else None
+
+
+def list_updates(state: CoreState, params: JSON) -> JSON:
+    window, next_page = _history(state.updates, params, "start_ts")
+    return {
+        "updates": [shapes.update_list_item(u) for u in window],
+        "next_page": next_page,
+    }
+
+
+def list_alerts(state: CoreState, params: JSON) -> JSON:
+    window, next_page = _history(state.alerts, params, "ts")
+    return {"alerts": copy.deepcopy(window), "next_page": next_page}
+
+
+def list_tags(state: CoreState, params: JSON) -> list[JSON]:
+    names = sorted(
+        {t for rs in state.records.values() for r in rs for t in r.get("tags", [])}
+    )
+    return [
+        {
+            "_id": {"$oid": shapes.object_id("tag", n)},
+            "name": n,
+            "owner": "",
+            "color": "Slate",
+        }
+        for n in names
+    ]
+
+
+def list_variables(state: CoreState, params: JSON) -> list[JSON]:
+    records = sorted(state.scenario.variables, key=lambda v: str(v["name"]))
+    return [shapes.variable(v, state.admin) for v in records]
+
+
+READ: Mapping[str, Handler] = {
+    "GetVersion": lambda state, params: {"version": state.version},
+    "GetCoreInfo": lambda state, params: core_info(state),
+    "ListServers": _lister("servers", _server_list),
+    "ListFullServers": _full("servers", _server_full),
+    "GetServer": _getter("servers", "server", _server_full),
+    "ListStacks": _lister("stacks", _stack_list),
+    "ListFullStacks": _full("stacks", _stack_full),
+    "GetStack": _getter("stacks", "stack", _stack_full),
+    "ListDeployments": _lister("deployments", _deployment_list),
+    "ListResourceSyncs": _lister("syncs", _sync_list),
+    "ListFullResourceSyncs": _full("syncs", _sync_full),
+    "GetResourceSync": _getter("syncs", "sync", _sync_full),
+    "ListProcedures": _lister("procedures", _procedure_list),
+    "GetProcedure": _getter("procedures", "procedure", _no_info),
+    "ListActions": _lister("actions", _action_list),
+    "ListAlerters": _lister("alerters", _alerter_list),
+    "ListFullAlerters": _full("alerters", _no_info),
+    "ListVariables": list_variables,
+    "ListTags": list_tags,
+    "ListUpdates": list_updates,
+    "GetUpdate": lambda state, params: state.get_update(_required(params, "id")),
+    "ListAlerts": list_alerts,
+}
+
+
+# -- write -----------------------------------------------------------------------
+
+
+def refresh_sync(state: CoreState, params: JSON) -> JSON:
+    return READ["GetResourceSync"](state, params)  # type: ignore[no-any-return]
+
+
+def refresh_stack(state: CoreState, params: JSON) -> JSON:
+    state.find("stacks", _required(params, "stack"))
+    return {}
+
+
+WRITE: Mapping[str, Handler] = {
+    "RefreshResourceSyncPending": refresh_sync,
+    "RefreshStackCache": refresh_stack,
+}
+
+
+# -- execute ---------------------------------------------------------------------
+
+
+def _finish_stack(record: JSON, if_changed: bool) -> Callable[[JSON, int], None]:
+    def finish(update: JSON, end_ms: int) -> None:
+        start = update["start_ts"]
+        if record.get("deploy_fails"):
+            update["logs"] = _failure_logs(record, start, end_ms)
+            update["success"] = False
+            return
+        latest = record.get("latest_hash", record.get("deployed_hash"))
+        if if_changed and latest == record.get("deployed_hash"):
+            message = "No changes detected, skipping deploy"
+            update["logs"] = [
+                shapes.log(
+                    "Diff compose files", "", start, stdout=message, end_ts=end_ms
+                )
+            ]
+        else:
+            up = f"docker compose -p {record['name']} -f compose.yaml up -d"
+            update["logs"] = [
+                shapes.log(
+                    "Compose Up", up, start, stdout="Container started", end_ts=end_ms
+                )
+            ]
+            record["deployed_hash"] = latest
+            record["state"] = "running"
+        update["success"] = True
+
+    return finish
+
+
+def _failure_logs(record: JSON, start: int, end_ms: int) -> list[JSON]:
+    given = record.get("deploy_logs")
+    if given:
+        return [
+            shapes.log(
+                str(g.get("stage", "")),
+                str(g.get("command", "")),
+                start,
+                end_ts=end_ms,
+                stdout=g.get("stdout", ""),
+                stderr=g.get("stderr", ""),
+                success=g.get("success", False),
+            )
+            for g in given
+        ]
+    branch = record.get("branch", "main")
+    pull = f"git pull --rebase=false --force origin {branch}"
+    return [
+        shapes.log(
+            "Git Pull",
+            pull,
+            start,
+            stderr=GIT_PULL_BLOCKED,
+            success=False,
+            end_ts=end_ms,
+        )
+    ]
+
+
+def _finish_run(
+    record: JSON, fail_key: str, on_success: Callable[[int], None]
+) -> Callable[[JSON, int], None]:
+    def finish(update: JSON, end_ms: int) -> None:
+        failed = bool(record.get(fail_key))
+        text = "execution failed" if failed else "finished"
+        update["logs"] = [
+            shapes.log(
+                update["operation"],
+                "",
+                update["start_ts"],
+                stdout=text,
+                success=not failed,
+                end_ts=end_ms,
+            )
+        ]
+        update["success"] = not failed
+        record["last_run_at"] = end_ms
+        if not failed:
+            on_success(end_ms)
+
+    return finish
+
+
+def deploy_stack(
+    state: CoreState,
+    params: JSON,
+    *,
+    if_changed: bool = False,
+    operator: str = "admin-user-id",
+) -> JSON:
+    record = state.find("stacks", _required(params, "stack"))
+    target = {"type": "Stack", "id": record["id"]}
+    return state.start(
+        "DeployStack", target, _finish_stack(record, if_changed), operator
+    )
+
+
+def run_sync(
+    state: CoreState, params: JSON, *, operator: str = "admin-user-id"
+) -> JSON:
+    record = state.find("syncs", _required(params, "sync"))
+
+    def applied(end_ms: int) -> None:
+        record["pending"] = []
+        record["last_sync_ts"] = end_ms
+        for alert in state.alerts:
+            if alert["target"]["id"] == record["id"] and not alert["resolved"]:
+                alert.update(resolved=True, resolved_ts=end_ms)
+
+    target = {"type": "ResourceSync", "id": record["id"]}
+    return state.start(
+        "RunSync", target, _finish_run(record, "sync_fails", applied), operator
+    )
+
+
+def _runner(key: str, param: str, operation: str) -> Callable[..., JSON]:
+    def run(state: CoreState, params: JSON, *, operator: str = "admin-user-id") -> JSON:
+        record = state.find(key, _required(params, param))
+        target = {"type": shapes.KINDS[key][1], "id": record["id"]}
+        finish = _finish_run(record, "run_fails", lambda end_ms: None)
+        return state.start(operation, target, finish, operator)
+
+    return run
+
+
+run_procedure = _runner("procedures", "procedure", "RunProcedure")
+run_action = _runner("actions", "action", "RunAction")
+
+
+def batch_deploy_if_changed(state: CoreState, params: JSON) -> list[JSON]:
+    pattern = compile_pattern(_required(params, "pattern"))
+    if pattern.errors:
+        raise CoreError(400, f"invalid pattern: {pattern.errors[0]}")
+    names = sorted(
+        r["name"] for r in state.records["stacks"] if pattern.matches(r["name"])
+    )
+    return [
+        {"status": "Ok", "data": deploy_stack(state, {"stack": n}, if_changed=True)}
+        for n in names
+    ]
+
+
+EXECUTE: Mapping[str, Handler] = {
+    "DeployStack": deploy_stack,
+    "DeployStackIfChanged": lambda state, params: deploy_stack(
+        state, params, if_changed=True
+    ),
+    "BatchDeployStackIfChanged": batch_deploy_if_changed,
+    "RunSync": run_sync,
+    "RunProcedure": run_procedure,
+    "RunAction": run_action,
+}

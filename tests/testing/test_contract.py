@@ -1,0 +1,132 @@
+"""Contract tests: every response the emulator gives parses with komodo-api's models.
+
+komodo-api (PyPI, generated from Komodo's Rust types by typeshare) is an
+independent model of Core's JSON. Besides pydantic validation, `unknown_keys`
+fails on any key the model does not declare, so the emulator cannot invent fields.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, TypeAdapter
+
+from komodo_guard.testing import CoreEmulator
+from tests.testing.httpkit import call, post
+
+types = pytest.importorskip("komodo_api.types")
+
+READS: list[tuple[str, dict[str, Any]]] = [
+    ("GetVersion", {}),
+    ("GetCoreInfo", {}),
+    ("ListServers", {}),
+    ("ListFullServers", {}),
+    ("GetServer", {"server": "hearth"}),
+    ("ListStacks", {}),
+    ("ListFullStacks", {}),
+    ("GetStack", {"stack": "mealie"}),
+    ("ListDeployments", {}),
+    ("ListResourceSyncs", {}),
+    ("GetResourceSync", {"sync": "homelab"}),
+    ("ListFullResourceSyncs", {}),
+    ("ListProcedures", {}),
+    ("GetProcedure", {"procedure": "weekly-prune"}),
+    ("ListActions", {}),
+    ("ListAlerters", {}),
+    ("ListFullAlerters", {}),
+    ("ListVariables", {}),
+    ("ListTags", {}),
+    ("ListUpdates", {}),
+    ("ListAlerts", {}),
+]
+
+
+def unknown_keys(parsed: Any, raw: Any, path: str = "$") -> list[str]:
+    """JSON keys in `raw` that the komodo-api model behind `parsed` does not declare."""
+    if isinstance(parsed, BaseModel) and isinstance(raw, dict):
+        found = []
+        declared = {}
+        for name, field in type(parsed).model_fields.items():
+            declared[field.alias or name] = name
+        for key, value in raw.items():
+            if key not in declared:
+                found.append(f"{path}.{key}")
+                continue
+            found += unknown_keys(
+                getattr(parsed, declared[key]), value, f"{path}.{key}"
+            )
+        return found
+    if isinstance(parsed, list) and isinstance(raw, list):
+        return [
+            k
+            for i, (p, r) in enumerate(zip(parsed, raw, strict=True))
+            for k in unknown_keys(p, r, f"{path}[{i}]")
+        ]
+    return []
+
+
+def assert_contract(response_type: str, raw: Any) -> None:
+    model = getattr(types, response_type)
+    parsed = TypeAdapter(model).validate_python(raw)
+    assert unknown_keys(parsed, raw) == []
+
+
+@pytest.mark.parametrize(("kind", "params"), READS, ids=[r[0] for r in READS])
+def test_read_call_matches_komodo_types(
+    core: CoreEmulator, kind: str, params: dict[str, Any]
+) -> None:
+    raw = call(core, "read", kind, params)
+    assert raw, f"{kind} returned nothing to validate"
+    assert_contract(f"{kind}Response", raw)
+
+
+def test_get_update_with_logs_matches(core: CoreEmulator) -> None:
+    listed = call(core, "read", "ListUpdates", {"query": {"success": False}})
+    update = call(core, "read", "GetUpdate", {"id": listed["updates"][0]["id"]})
+    assert update["logs"]
+    assert_contract("Update", update)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("DeployStack", {"stack": "traefik"}),
+        ("DeployStackIfChanged", {"stack": "mealie"}),
+        ("RunSync", {"sync": "homelab"}),
+        ("RunProcedure", {"procedure": "weekly-prune"}),
+    ],
+)
+def test_execute_returns_an_update(
+    core: CoreEmulator, kind: str, params: dict[str, Any]
+) -> None:
+    assert_contract("Update", call(core, "execute", kind, params))
+
+
+def test_batch_execute_matches(core: CoreEmulator) -> None:
+    raw = call(core, "execute", "BatchDeployStackIfChanged", {"pattern": "m*"})
+    assert [item["status"] for item in raw] == ["Ok", "Ok"]
+    assert_contract("BatchExecutionResponse", raw)
+
+
+def test_write_calls_match(core: CoreEmulator) -> None:
+    assert_contract(
+        "ResourceSync",
+        call(core, "write", "RefreshResourceSyncPending", {"sync": "homelab"}),
+    )
+    assert_contract(
+        "NoData", call(core, "write", "RefreshStackCache", {"stack": "traefik"})
+    )
+
+
+def test_error_body_matches_serror(core: CoreEmulator) -> None:
+    status, raw = post(core, "/read/GetStack", {"stack": "nope"})
+    assert status == 404
+    assert_contract("_Serror", json.loads(raw))
+
+
+def test_unknown_keys_catches_invented_fields() -> None:
+    raw = {"version": "2.3.2", "invented": 1}
+    parsed = TypeAdapter(types.GetVersionResponse).validate_python(raw)
+    assert unknown_keys(parsed, raw) == ["$.invented"]
