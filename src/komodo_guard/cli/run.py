@@ -68,11 +68,19 @@ def lint_tree(
         known_servers=settings.known_servers,
         known_repos=settings.known_repos,
         known_variables=settings.known_variables,
+        known_names=settings.known_names,
     )
     rule_settings = RuleSettings(settings.disabled, settings.severities)
     findings = apply_suppressions(
         demote_unsynced(
-            run_rules(workspace, ALL_RULES, options, rule_settings), workspace
+            run_rules(
+                workspace,
+                ALL_RULES,
+                options,
+                rule_settings,
+                processes=_processes(workspace),
+            ),
+            workspace,
         ),
         workspace,
     )
@@ -98,6 +106,16 @@ def lint_tree(
         ),
     )
     return Checked(result, workspace)
+
+
+# From this many declared resources on, the rules run in two processes.
+PARALLEL_FROM = 2000
+
+
+def _processes(workspace: Workspace) -> int:
+    """Two processes for large trees on machines with more than one core."""
+    large = len(workspace.resources) >= PARALLEL_FROM
+    return 2 if large and (os.cpu_count() or 1) > 1 else 1
 
 
 def _modelled(wanted: KomodoVersion) -> KomodoVersion:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -40,14 +42,33 @@ def run_rules(
     rules: Iterable[RuleInfo],
     options: RuleOptions,
     settings: RuleSettings | None = None,
+    *,
+    processes: int = 1,
 ) -> list[Finding]:
     """Run every enabled rule; a rule that crashes becomes an ``incomplete``
-    finding naming it, never a silent pass."""
+    finding naming it, never a silent pass.
+
+    With ``processes=2`` (large trees, on systems with ``fork``) half of the
+    rules run in a forked copy of this process, which already holds the
+    collected workspace; if that copy fails in any way, its rules run here.
+    """
     settings = settings or RuleSettings()
+    enabled = [rule for rule in rules if settings.enabled(rule)]
+    if processes > 1 and hasattr(os, "fork") and len(enabled) > 1:
+        findings = _forked(enabled, workspace, options, settings)
+    else:
+        findings = _run(enabled, workspace, options, settings)
+    return sorted(findings, key=lambda finding: finding.sort_key)
+
+
+def _run(
+    rules: Iterable[RuleInfo],
+    workspace: Workspace,
+    options: RuleOptions,
+    settings: RuleSettings,
+) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
-        if not settings.enabled(rule):
-            continue
         override = settings.severity_for(rule)
         try:
             produced = list(rule.check(workspace, options))
@@ -58,7 +79,41 @@ def run_rules(
         if override is not None:
             produced = [replace(finding, severity=override) for finding in produced]
         findings.extend(produced)
-    return sorted(findings, key=lambda finding: finding.sort_key)
+    return findings
+
+
+def _forked(
+    rules: list[RuleInfo],
+    workspace: Workspace,
+    options: RuleOptions,
+    settings: RuleSettings,
+) -> list[Finding]:
+    """Run every other rule in a forked child and the rest here."""
+    theirs, ours = rules[1::2], rules[0::2]
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: run, send, and leave without cleanup handlers
+        os.close(reader)
+        code = 0
+        try:
+            with os.fdopen(writer, "wb") as stream:
+                pickle.dump(_run(theirs, workspace, options, settings), stream)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.close(writer)
+    findings = _run(ours, workspace, options, settings)
+    with os.fdopen(reader, "rb") as stream:
+        payload = stream.read()
+    _, status = os.waitpid(child, 0)
+    try:
+        if status != 0:
+            raise ValueError(f"exit status {status}")
+        received: list[Finding] = pickle.loads(payload)
+    except Exception as error:  # never trust a failed child: redo its share
+        log.warning("rules in the second process failed (%s); running them here", error)
+        received = _run(theirs, workspace, options, settings)
+    return findings + received
 
 
 def _crashed(rule: RuleInfo, error: Exception) -> Finding:

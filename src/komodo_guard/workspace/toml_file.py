@@ -101,7 +101,8 @@ def parse_toml(
     except toml_rs.TOMLDecodeError as error:
         syntax = _syntax_problem(error, columns, processed)
         return TomlFile(path, text, None, {}, (), (syntax,), toml_spec)
-    depth = _depth(data) if _may_nest_deeply(text) else 0
+    headers = scan_headers(text)
+    depth = _depth(data) if _may_nest_deeply(text, headers) else 0
     if depth > MAX_DEPTH:
         deep = TextProblem(
             "syntax",
@@ -109,18 +110,21 @@ def parse_toml(
             f"most {MAX_DEPTH} levels, and no Komodo resource needs more than ten",
         )
         return TomlFile(path, text, None, {}, (), (deep,), toml_spec)
-    headers = scan_headers(text)
     spans = LazySpans(KeyIndex(text, headers), _Metadata(processed, columns, toml_spec))
     return TomlFile(path, text, data, spans, headers, (), toml_spec)
 
 
 MAX_DEPTH = 100
-_DEEP_HINTS = re.compile(r"[\[{]\s*[\[{]\s*[\[{]\s*[\[{]|(?:\.[^.\n]*){50}")
+_NESTED_OPENERS = re.compile(r"[\[{][ \t]*[\[{][ \t]*[\[{][ \t]*[\[{]")
+_LONG_HEADER = 50
 
 
-def _may_nest_deeply(text: str) -> bool:
-    """A cheap test that rules out deep nesting for ordinary files."""
-    return _DEEP_HINTS.search(text) is not None
+def _may_nest_deeply(text: str, headers: tuple[Header, ...]) -> bool:
+    """A cheap test that rules out deep nesting for ordinary files: four
+    brackets opened in a row, or a header of many dotted parts."""
+    if any(len(header.keys) > _LONG_HEADER for header in headers):
+        return True
+    return "[" in text and _NESTED_OPENERS.search(text) is not None
 
 
 def _depth(data: Any) -> int:

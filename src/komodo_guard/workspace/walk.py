@@ -7,7 +7,7 @@ is recorded so rules can say it was not checked, and nothing behind it is read.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
@@ -26,44 +26,53 @@ class TreeListing:
 def list_tree(root: Path) -> TreeListing:
     """Walk ``root`` once; symlinks count only when they resolve inside it."""
     base = root.resolve()
-    files: set[str] = set()
-    directories: set[str] = set()
-    outside: set[str] = set()
-    unreadable: set[str] = set()
-
-    def refused(error: OSError) -> None:
-        if error.filename:
-            unreadable.add(Path(error.filename).relative_to(base).as_posix())
-
-    for current, dirnames, filenames in os.walk(base, onerror=refused):
-        here = Path(current)
-        dirnames[:] = sorted(name for name in dirnames if name not in SKIPPED_DIRS)
-        for name in dirnames:
-            _add(here / name, base, directories, files, outside)
-        for name in sorted(filenames):
-            _add(here / name, base, files, files, outside)
+    found = _Found()
+    pending = [(str(base), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            found.unreadable.add(prefix.rstrip("/") or ".")
+            continue
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            if entry.is_symlink():
+                found.link(Path(entry.path), base, relative)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS:
+                    found.directories.add(relative)
+                    pending.append((entry.path, f"{relative}/"))
+            else:
+                found.files.add(relative)
     return TreeListing(
-        frozenset(files),
-        frozenset(directories),
-        frozenset(outside),
-        frozenset(unreadable - {"."}),
+        frozenset(found.files),
+        frozenset(found.directories),
+        frozenset(found.outside),
+        frozenset(found.unreadable - {"."}),
     )
 
 
-def _add(
-    path: Path, base: Path, bucket: set[str], files: set[str], outside: set[str]
-) -> None:
-    relative = path.relative_to(base).as_posix()
-    if not path.is_symlink():
-        bucket.add(relative)
-        return
-    target = path.resolve()
-    if not target.is_relative_to(base):
-        outside.add(relative)
-    elif target.is_dir():
-        bucket.add(relative)
-    elif target.is_file():
-        files.add(relative)
+@dataclass
+class _Found:
+    files: set[str] = field(default_factory=set)
+    directories: set[str] = field(default_factory=set)
+    outside: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)
+
+    def link(self, path: Path, base: Path, relative: str) -> None:
+        """A symbolic link counts as what it points at, if that is inside."""
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop, or a dangling chain
+            self.outside.add(relative)
+            return
+        if not target.is_relative_to(base):
+            self.outside.add(relative)
+        elif target.is_dir():
+            self.directories.add(relative)
+        elif target.is_file():
+            self.files.add(relative)
 
 
 def read_inside(root: Path, relative: str, limit: int) -> bytes | None:
