@@ -9,13 +9,17 @@ from typing import Any
 import jsonschema
 import pytest
 
+from komodo_guard.cli.run import lint_tree
 from komodo_guard.config import (
+    KNOWN_KINDS,
     TABLE_KEYS,
+    Config,
     ConfigError,
     find_config,
     load_config,
 )
 from komodo_guard.rules.interface import Severity
+from komodo_guard.rules.references.unknown_reference import KNOWN_KEYS
 from tests.conftest import TreeFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +76,34 @@ def test_every_key_is_read(make_tree: TreeFactory) -> None:
     assert config.known_variables == {"TZ"}
     assert config.tree_repos == ("owner/homelab",)
     assert config.tree_folders == {"homelab": "", "owner/other": "vendor/other"}
+    assert config.known_names == {("server", "Local"), ("repo", "homelab")}
+
+
+def test_known_resource_names_by_kind(make_tree: TreeFactory) -> None:
+    lines = [f'{key} = ["{kind}-1"]' for key, kind in KNOWN_KINDS.items()]
+    root = make_tree({"komodo-guard.toml": "[known]\n" + "\n".join(lines) + "\n"})
+    config = load_config(find_config(root))
+    assert config.known_names == {(kind, f"{kind}-1") for kind in KNOWN_KINDS.values()}
+    assert ("resource_sync", "resource_sync-1") in config.known_names
+    assert config.known_servers == frozenset()
+
+
+def test_known_kinds_match_the_hints_of_unknown_reference() -> None:
+    listed = {key: kind for kind, key in KNOWN_KEYS.items()}
+    assert listed == {"servers": "server", "repos": "repo", **KNOWN_KINDS}
+
+
+def test_known_names_reach_the_rules(make_tree: TreeFactory) -> None:
+    stack = '[[stack]]\nname = "app"\n[stack.config]\nswarm = "prod"\n'
+    root = make_tree({"a.toml": stack})
+
+    def codes(config: Config) -> set[str]:
+        return {f.code for f in lint_tree(root, config, None).result.findings}
+
+    assert {"KG203", "KG611"} <= codes(Config())
+    known = '[known]\nswarms = ["prod"]\nalerters = ["ntfy"]\n'
+    (root / "komodo-guard.toml").write_text(known)
+    assert not {"KG203", "KG611"} & codes(load_config(find_config(root)))
 
 
 def test_pyproject_table_is_found(make_tree: TreeFactory) -> None:
@@ -157,7 +189,8 @@ def test_unknown_key_in_pyproject_names_the_whole_table(tmp_path: Path) -> None:
     assert message.endswith(
         "pyproject.toml:2:1: unknown key `variable` in "
         "[tool.komodo-guard.known]; did you mean `variables`? "
-        "(allowed: servers, repos, variables)"
+        "(allowed: servers, repos, variables, alerters, stacks, deployments, "
+        "builds, builders, procedures, actions, syncs, swarms)"
     )
 
 

@@ -42,6 +42,7 @@ PLANTED = (
     Planted("komodo/apps.toml", 119, "KG203", "server cellar is not declared"),
     Planted("komodo/apps.toml", 127, "KG301", "[[DOMAIN] is not closed"),
     Planted("komodo/procedures.toml", 33, "KG601", "cron schedule, English format"),
+    Planted("komodo/sync.toml", 4, "KG505", "the sync declares itself"),
     Planted("komodo/sync.toml", 11, "KG501", "variables without include_variables"),
     Planted("komodo/alerters.toml", 19, "KG602", "alerter without enabled = true"),
 )

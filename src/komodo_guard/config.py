@@ -14,6 +14,8 @@ unknown key, severity or rule comes with the one that was probably meant::
     servers = ["Local"]
     repos = ["homelab"]
     variables = ["DOMAIN"]
+    alerters = ["ntfy"]              # also stacks, deployments, builds, builders,
+                                     # procedures, actions, syncs, swarms
 
     [tree]
     repos = ["owner/homelab"]        # git repositories this tree is
@@ -43,13 +45,29 @@ from komodo_guard.workspace.toml_file import TomlFile, parse_toml
 CONFIG_NAME = "komodo-guard.toml"
 SEVERITY_WORDS = ("error", "warning", "info")
 
+# ``[known]`` keys naming resources of one kind, mapped to that kind (``servers``
+# and ``repos`` also fill ``known_servers`` / ``known_repos``).
+KNOWN_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "alerters": "alerter",
+        "stacks": "stack",
+        "deployments": "deployment",
+        "builds": "build",
+        "builders": "builder",
+        "procedures": "procedure",
+        "actions": "action",
+        "syncs": "resource_sync",
+        "swarms": "swarm",
+    }
+)
+
 # Every table of the file and the keys it may hold; ``rules.severity`` and
 # ``tree.folders`` are maps whose keys are the operator's.
 TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
     {
         (): ("komodo_version", "fail_on", "rules", "known", "tree"),
         ("rules",): ("disable", "severity"),
-        ("known",): ("servers", "repos", "variables"),
+        ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
         ("tree",): ("repos", "folders"),
     }
 )
@@ -75,6 +93,8 @@ class Config:
     written) or a git repository (normalised like
     :func:`~komodo_guard.workspace.model.normalize_repo`: lowercase
     ``owner/name``) to a tree-relative POSIX folder, ``""`` for the root.
+    ``known_names`` holds a ``(kind, name)`` pair for every name of a
+    ``[known]`` key (servers and repos included).
     """
 
     source: str = ""
@@ -85,6 +105,7 @@ class Config:
     known_servers: frozenset[str] = frozenset()
     known_repos: frozenset[str] = frozenset()
     known_variables: frozenset[str] = frozenset()
+    known_names: frozenset[tuple[str, str]] = frozenset()
     tree_repos: tuple[str, ...] = ()
     tree_folders: Mapping[str, str] = field(default_factory=dict)
 
@@ -158,6 +179,7 @@ class _Reader:
             known_servers=frozenset(self.strings(known, ("known", "servers"))),
             known_repos=frozenset(self.strings(known, ("known", "repos"))),
             known_variables=frozenset(self.strings(known, ("known", "variables"))),
+            known_names=frozenset(self.known_names(known)),
             tree_repos=tuple(self.git_repos(tree)),
             tree_folders=MappingProxyType(self.folders(tree)),
         )
@@ -193,6 +215,15 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(keys, "must be an array of strings")
         return value
+
+    def known_names(self, known: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """``(kind, name)`` for every name of a ``[known]`` key naming resources."""
+        kinds = {"servers": "server", "repos": "repo", **KNOWN_KINDS}
+        return [
+            (kind, name)
+            for key, kind in kinds.items()
+            for name in self.strings(known, ("known", key))
+        ]
 
     def version(self, value: object) -> str | None:
         """A version string of a release komodo-guard models (1.16 or later)."""

@@ -23,6 +23,35 @@ def test_undeclared_server_is_a_warning_at_the_value(make_tree: TreeFactory) -> 
     assert "list it under [known] servers in komodo-guard.toml" in found[0].hint
 
 
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('swarm = "prod"', "swarms"),
+        ('linked_repo = "homelab"', "repos"),
+    ],
+)
+def test_hint_names_the_known_key_of_the_kind(
+    make_tree: TreeFactory, line: str, key: str
+) -> None:
+    text = f'[[stack]]\nname = "app"\n[stack.config]\n{line}\n'
+    (found,) = findings(make_tree({"a.toml": text}), RULE)
+    assert f"list it under [known] {key} in komodo-guard.toml" in found.hint
+
+
+def test_hint_for_an_execution_target_names_its_known_key(
+    make_tree: TreeFactory,
+) -> None:
+    text = (
+        '[[procedure]]\nname = "p"\n[[procedure.config.stage]]\nname = "s"\n'
+        'executions = [{ execution.type = "RunSync", '
+        'execution.params.sync = "infra" }]\n'
+    )
+    (found,) = findings(make_tree({"a.toml": text}), RULE)
+    assert "resource_sync 'infra'" in found.message
+    assert "list it under [known] syncs in komodo-guard.toml" in found.hint
+    assert "[rules] severity" not in found.hint
+
+
 def test_declared_server_passes(make_tree: TreeFactory) -> None:
     root = make_tree({"a.toml": STACK_ON_NAS + '[[server]]\nname = "nas"\n'})
     assert hits(root, RULE) == []

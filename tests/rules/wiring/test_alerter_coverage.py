@@ -73,6 +73,12 @@ def test_known_alerter_from_the_ui_silences_it(make_tree: TreeFactory) -> None:
     assert hits(make_tree({"a.toml": STACK}), RULE, options=options) == []
 
 
+def test_no_alerter_hint_names_the_known_key(make_tree: TreeFactory) -> None:
+    (found,) = findings(make_tree({"a.toml": STACK}), RULE)
+    assert '[known] alerters = ["<its name>"]' in found.hint
+    assert "[rules] disable" not in found.hint
+
+
 def test_disabled(make_tree: TreeFactory) -> None:
     assert hits(make_tree({"a.toml": STACK}), RULE, disabled=[RULE.code]) == []
 

@@ -8,6 +8,7 @@ from komodo_guard.rules.content import (
     not_enabled,
     plaintext_secret,
     schedule_format,
+    stray_secret,
     sync_include_flags,
     triple_quote_backslash,
     undeclared_variable,
@@ -24,4 +25,5 @@ RULES: tuple[RuleInfo, ...] = (
     schedule_format.RULE,
     not_enabled.RULE,
     plaintext_secret.RULE,
+    stray_secret.RULE,
 )

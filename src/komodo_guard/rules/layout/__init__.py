@@ -7,8 +7,10 @@ from komodo_guard.rules.layout import (
     missing_file,
     not_compose_file,
     sync_managed_paths,
+    sync_match_tags,
     sync_path_missing,
     sync_root_path,
+    sync_self,
 )
 
 RULES: tuple[RuleInfo, ...] = (
@@ -19,4 +21,6 @@ RULES: tuple[RuleInfo, ...] = (
     sync_root_path.RULE,
     sync_managed_paths.RULE,
     sync_path_missing.RULE,
+    sync_self.RULE,
+    sync_match_tags.RULE,
 )

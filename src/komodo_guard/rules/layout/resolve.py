@@ -91,6 +91,8 @@ def join(base: str, written: str) -> Joined:
 
 def outside_link(workspace: Workspace, path: str) -> str | None:
     """The symlink leaving the tree that ``path`` (or a parent) goes through."""
+    if not workspace.outside_links:
+        return None
     parts = path.split("/")
     for depth in range(1, len(parts) + 1):
         prefix = "/".join(parts[:depth])

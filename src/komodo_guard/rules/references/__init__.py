@@ -9,8 +9,12 @@ from komodo_guard.rules.references import (
     duplicate_name,
     execution_params,
     invalid_repo,
+    invalid_variable,
     linked_repo_overrides,
     name_normalization,
+    procedure_runs_itself,
+    source_overridden,
+    swarm_overrides_server,
     unknown_execution,
     unknown_reference,
 )
@@ -27,4 +31,8 @@ RULES: tuple[RuleInfo, ...] = (
     deploy_after_misuse.RULE,
     invalid_repo.RULE,
     linked_repo_overrides.RULE,
+    swarm_overrides_server.RULE,
+    source_overridden.RULE,
+    invalid_variable.RULE,
+    procedure_runs_itself.RULE,
 )

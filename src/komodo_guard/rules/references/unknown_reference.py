@@ -8,11 +8,15 @@ in Komodo makes that resource's create or update fail ("ERROR: failed to
 create ..."), while the rest of the sync carries on.
 
 Servers, repos and other resources are often created in the UI, so this is only
-a warning: list such names in ``komodo-guard.toml`` to silence it::
+a warning: list such names in ``komodo-guard.toml`` to silence it, under the
+key of their kind (``servers``, ``repos``, ``swarms``, ``builders``,
+``builds``, ``stacks``, ``deployments``, ``procedures``, ``actions``,
+``syncs``, ``alerters``)::
 
     [known]
     servers = ["Local"]
     repos = ["homelab"]
+    procedures = ["Backup Core Database"]
 
 Values that look like an ObjectId (24 hex characters) and empty strings are
 skipped; tags are never reported (Komodo creates unknown tags).
@@ -42,7 +46,20 @@ from komodo_guard.rules.references.procedures import stage_executions
 from komodo_guard.rules.references.refs import NameRef, refs_in
 from komodo_guard.workspace.model import Resource, Workspace
 
-_KNOWN_LIST = {"server": "servers", "repo": "repos"}
+# The ``[known]`` key of komodo-guard.toml that lists names of each kind.
+KNOWN_KEYS = {
+    "server": "servers",
+    "repo": "repos",
+    "alerter": "alerters",
+    "stack": "stacks",
+    "deployment": "deployments",
+    "build": "builds",
+    "builder": "builders",
+    "procedure": "procedures",
+    "action": "actions",
+    "resource_sync": "syncs",
+    "swarm": "swarms",
+}
 
 
 def check(
@@ -114,7 +131,7 @@ def _hint(name_ref: NameRef) -> str:
             "linked_repo names a [[repo]] resource, not a git owner/name: declare "
             "that Repo, or write the git path in `repo` instead of `linked_repo`"
         )
-    section = _KNOWN_LIST.get(name_ref.kind)
+    section = KNOWN_KEYS.get(name_ref.kind)
     listing = (
         f"list it under [known] {section} in komodo-guard.toml to silence this"
         if section

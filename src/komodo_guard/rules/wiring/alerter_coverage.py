@@ -12,9 +12,9 @@ missing or ``[]`` means every type.
 
 The whole tree is one Komodo here (all sync scopes together), and a tree
 holding only variables or user groups is not judged. Alerters are often made
-in Komodo's UI, where this rule cannot see them: disable it then, or name the
-alerter in the options (``known_names`` entries of kind ``alerter``), which
-silences it since that alerter's types cannot be seen. Reported once: at the
+in Komodo's UI, where this rule cannot see them: list such an alerter in
+``komodo-guard.toml`` (``[known] alerters = ["ntfy"]``), which silences this
+rule since that alerter's types cannot be seen. Reported once: at the
 first ``[[resource_sync]]`` of the tree (else its first resource) for a
 missing alerter, and at ``alert_types`` of the first enabled alerter for
 missing types.
@@ -125,8 +125,8 @@ def _no_alerter(
         location=at_key(anchor, "name"),
         resource=ref(anchor),
         hint="declare an [[alerter]] with enabled = true and an endpoint "
-        "(Ntfy, Discord, Slack, ...); if one was made in Komodo's UI, disable "
-        "alerter-coverage in komodo-guard.toml ([rules] disable)",
+        "(Ntfy, Discord, Slack, ...); if one was made in Komodo's UI, list it "
+        'in komodo-guard.toml: [known] alerters = ["<its name>"]',
     )
 
 
