@@ -88,8 +88,15 @@ def _forked(
     options: RuleOptions,
     settings: RuleSettings,
 ) -> list[Finding]:
-    """Run every other rule in a forked child and the rest here."""
-    theirs, ours = rules[1::2], rules[0::2]
+    """Run every other rule group in a forked child and the rest here.
+
+    Rules of one group (one package) stay together, so the work they share
+    through caches (one schema walk, one parse of each env block) is done once.
+    """
+    groups = sorted({_group(rule) for rule in rules})
+    theirs_groups = set(groups[1::2])
+    theirs = [rule for rule in rules if _group(rule) in theirs_groups]
+    ours = [rule for rule in rules if _group(rule) not in theirs_groups]
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:  # the child: run, send, and leave without cleanup handlers
@@ -114,6 +121,11 @@ def _forked(
         log.warning("rules in the second process failed (%s); running them here", error)
         received = _run(theirs, workspace, options, settings)
     return findings + received
+
+
+def _group(rule: RuleInfo) -> str:
+    """The package a rule lives in, e.g. ``komodo_guard.rules.content``."""
+    return getattr(rule.checker, "__module__", "").rpartition(".")[0]
 
 
 def _crashed(rule: RuleInfo, error: Exception) -> Finding:
