@@ -11,6 +11,7 @@ from komodo_guard.rules.layout import (
     sync_path_missing,
     sync_root_path,
     sync_self,
+    unquoted_path,
 )
 
 RULES: tuple[RuleInfo, ...] = (
@@ -18,6 +19,7 @@ RULES: tuple[RuleInfo, ...] = (
     not_compose_file.RULE,
     host_path.RULE,
     deploy_command.RULE,
+    unquoted_path.RULE,
     sync_root_path.RULE,
     sync_managed_paths.RULE,
     sync_path_missing.RULE,
