@@ -4,8 +4,9 @@ Periphery builds ``docker compose -p <project> -f <file> ... --env-file <file> u
 by joining the ``file_paths``, ``additional_env_files`` and ``env_file_path``
 values into one shell command without quoting them (FACTS §6.2). A space splits
 such a path into two arguments, and characters the shell treats specially
-(``; & | $ ` < > ( ) * ? [ ] ' "`` and ``#``) change what runs. The deploy fails
-with a compose error that does not mention the real cause.
+(semicolons, ampersands, pipes, dollar signs, quotes, brackets, wildcards, ``#``)
+change what runs. The deploy fails with a compose error that does not mention
+the real cause.
 
 Failing::
 
