@@ -1,7 +1,14 @@
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from komodo_guard.komodo.model import load
+from komodo_guard.workspace import collect as collect_module
+from komodo_guard.workspace import compose_stacks
 from komodo_guard.workspace.collect import collect
+from komodo_guard.workspace.compose import ComposeFile
 from komodo_guard.workspace.model import normalize_repo
 from tests.conftest import TreeFactory
 
@@ -113,3 +120,61 @@ def test_a_repo_whose_named_files_are_all_missing_is_not_this_tree(
 def test_template_placeholders_are_never_a_repo(make_tree: TreeFactory) -> None:
     stack = STACK.format(name="a", repo="{{ org }}/app", run="")
     assert collect(make_tree({"s.toml": stack}), load()).repo.names == frozenset()
+
+
+def _compose_tree(count: int) -> dict[str, str | bytes]:
+    stacks = ""
+    tree: dict[str, str | bytes] = {}
+    for index in range(count):
+        stacks += STACK.format(name=f"s{index}", repo="me/x", run=f"s{index}")
+        tree[f"s{index}/compose.yaml"] = (
+            f"services:\n  a:\n    image: ${{TAG_{index}}}\n"
+        )
+    tree["s0/compose.yaml"] = "services: [\n"  # one that does not parse
+    tree["other/docker-compose.yml"] = "services: {o: {image: x}}\n"
+    tree["stacks.toml"] = stacks
+    return tree
+
+
+def test_compose_files_parsed_in_a_child_are_the_same(
+    make_tree: TreeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_tree(_compose_tree(5))
+    here = collect(root, load(), repos=["me/x"])
+    monkeypatch.setattr(collect_module, "PARALLEL_COMPOSE_FROM", 1)
+    monkeypatch.setattr(collect_module, "can_fork", lambda: True)
+    parent = os.getpid()
+    seen: list[int] = []
+    parse_named = compose_stacks.parse_named
+
+    def spy(root: Path, paths: Iterable[str]) -> dict[str, ComposeFile]:
+        seen.append(os.getpid())
+        return parse_named(root, paths)
+
+    monkeypatch.setattr(compose_stacks, "parse_named", spy)
+    forked = collect(root, load(), repos=["me/x"])
+    assert seen == []  # only the child parsed them
+    assert forked.compose_files == here.compose_files
+    stacks = {c.path: c.stacks for c in forked.compose_files}
+    assert stacks["s1/compose.yaml"] == ("s1",)
+    assert stacks["other/docker-compose.yml"] == ()
+    assert os.getpid() == parent
+
+
+def test_a_failed_compose_child_leaves_the_work_to_this_process(
+    make_tree: TreeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_tree(_compose_tree(3))
+    here = collect(root, load(), repos=["me/x"])
+    monkeypatch.setattr(collect_module, "PARALLEL_COMPOSE_FROM", 1)
+    monkeypatch.setattr(collect_module, "can_fork", lambda: True)
+    parent = os.getpid()
+    parse_named = compose_stacks.parse_named
+
+    def fails_in_child(root: Path, paths: Iterable[str]) -> dict[str, ComposeFile]:
+        if os.getpid() != parent:
+            raise SystemExit(1)
+        return parse_named(root, paths)
+
+    monkeypatch.setattr(compose_stacks, "parse_named", fails_in_child)
+    assert collect(root, load(), repos=["me/x"]).compose_files == here.compose_files

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from komodo_guard.background import Background, can_fork
 from komodo_guard.komodo.model import KomodoModel
 from komodo_guard.komodo.versions import KomodoVersion
-from komodo_guard.workspace import gitinfo, scopes
-from komodo_guard.workspace.compose_stacks import read_compose_files
+from komodo_guard.workspace import compose_stacks, gitinfo, scopes
+from komodo_guard.workspace.compose import ComposeFile
 from komodo_guard.workspace.install import read_install_files
 from komodo_guard.workspace.model import Resource, SyncScope, Workspace
 from komodo_guard.workspace.text import TextProblem, is_blank
@@ -27,11 +28,31 @@ log = logging.getLogger(__name__)
 MAX_TOML_BYTES = 20 * 1024 * 1024
 # Core doubles backslashes inside triple-quoted strings since this release (#248).
 ESCAPE_RULE_SINCE = KomodoVersion(1, 17, 0)
+# From this many files named like compose files on, a child process parses them.
+PARALLEL_COMPOSE_FROM = 200
 
 
 def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Workspace:
-    """Read the tree at ``root`` for the Komodo version of ``model``."""
+    """Read the tree at ``root`` for the Komodo version of ``model``.
+
+    In a tree with many compose files, a forked child parses those while this
+    process reads the TOML files.
+    """
     listing = list_tree(root)
+    named = compose_stacks.named_paths(listing)
+    if len(named) < PARALLEL_COMPOSE_FROM or not can_fork():
+        return _collect(root, model, repos, listing, lambda: None)
+    with Background(lambda: compose_stacks.parse_named(root, named)) as early:
+        return _collect(root, model, repos, listing, early.result)
+
+
+def _collect(
+    root: Path,
+    model: KomodoModel,
+    repos: Iterable[str],
+    listing: TreeListing,
+    named_compose: Callable[[], Mapping[str, ComposeFile] | None],
+) -> Workspace:
     table_names = _table_names(model)
     marker = _komodo_marker(table_names)
     parsed = [
@@ -56,7 +77,10 @@ def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Wor
     resource_files = [f.path for f in parsed if _holds_komodo(f, table_names)]
     sync_scopes, unsynced = _assign(declared, resource_files)
     read = {path for scope in sync_scopes for path in scope.files} | set(resource_files)
-    compose_files = read_compose_files(root, listing, resources, identity)
+    deployed = compose_stacks.deployments(root, listing, resources, identity)
+    compose_files = compose_stacks.compose_files(
+        root, listing, deployed, named_compose()
+    )
     return Workspace(
         root=str(root),
         model=model,

@@ -47,29 +47,57 @@ DEFAULT_ENV_FILE = ".env"
 MAX_ENV_BYTES = 1024 * 1024
 
 
-def read_compose_files(
+def compose_files(
+    root: Path,
+    listing: TreeListing,
+    deployed: Mapping[str, list[Deployment]],
+    named: Mapping[str, ComposeFile] | None = None,
+) -> tuple[ComposeFile, ...]:
+    """Every compose file of the tree, with the Stacks that deploy it.
+
+    ``deployed`` comes from :func:`deployments`; ``named`` holds the files
+    :func:`parse_named` parsed (perhaps in another process), None to parse
+    them here. Deployed files named otherwise are read here.
+    """
+    readable = {p for p in deployed if p in listing.files and _compose_extension(p)}
+    if named is None:
+        named = parse_named(root, named_paths(listing))
+    parsed = dict(named)
+    for path in sorted(readable - parsed.keys()):
+        parsed[path] = parse_compose(path, read_inside(root, path, MAX_COMPOSE_BYTES))
+    return tuple(
+        dataclasses.replace(parsed[path], deployments=tuple(deployed.get(path, ())))
+        for path in sorted(parsed)
+    )
+
+
+def named_paths(listing: TreeListing) -> list[str]:
+    """The tree's files named like compose files, sorted."""
+    return sorted(p for p in listing.files if COMPOSE_NAME.match(posixpath.basename(p)))
+
+
+def parse_named(root: Path, paths: Iterable[str]) -> dict[str, ComposeFile]:
+    """The compose files at ``paths`` of the tree, parsed, by path."""
+    return {
+        path: parse_compose(path, read_inside(root, path, MAX_COMPOSE_BYTES))
+        for path in paths
+    }
+
+
+def deployments(
     root: Path,
     listing: TreeListing,
     resources: Iterable[Resource],
     repo: RepoIdentity,
-) -> tuple[ComposeFile, ...]:
-    """Read every compose file of the tree, with the Stacks that deploy it."""
+) -> dict[str, list[Deployment]]:
+    """The Stacks of this tree that deploy each tree path, in declaration order."""
     resources = list(resources)
     env = _EnvReader(root, listing)
     deployed: dict[str, list[Deployment]] = {}
     for stack in _stacks_of_this_tree(resources, repo):
         for path, deployment in _deployments(stack, listing, env):
             deployed.setdefault(path, []).append(deployment)
-    named = {p for p in listing.files if COMPOSE_NAME.match(posixpath.basename(p))}
-    readable = {p for p in deployed if p in listing.files and _compose_extension(p)}
-    paths = sorted(named | readable)
-    return tuple(
-        dataclasses.replace(
-            parse_compose(path, read_inside(root, path, MAX_COMPOSE_BYTES)),
-            deployments=tuple(deployed.get(path, ())),
-        )
-        for path in paths
-    )
+    return deployed
 
 
 def _compose_extension(path: str) -> bool:

@@ -9,6 +9,7 @@ the concrete key path it opens (array-of-tables headers get their element index)
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -16,10 +17,14 @@ from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
 
-_TRIPLE = re.compile(r'"""|\'\'\'')
+_DELIMITERS = ('"""', "'''")
 # `key = """` (or ''') with nothing else on the line: the common opening form.
 _SIMPLE_OPEN = re.compile(r"""^[^"'#]*("{3}|'{3})[^"'#]*$""")
-_CANDIDATE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+# A line that may be a header: its first non-blank character is `[`. Matching the
+# newline before it (rather than `^` in multi-line mode) lets the search skip
+# ahead to each newline; the first line is tested on its own.
+_CANDIDATE = re.compile(r"\n[ \t]*\[")
+_FIRST_CANDIDATE = re.compile(r"[ \t]*\[")
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def scan_headers(text: str) -> tuple[Header, ...]:
     for line_no, column, raw in _header_lines(text):
         array = raw.startswith("[[")
         inner = raw[2:-2] if array else raw[1:-1]
-        keys = tuple(split_dotted(inner))
+        keys = dotted_keys(inner)
         if not keys:
             continue
         path = resolve(keys, array, counts)
@@ -62,6 +67,13 @@ def resolve(keys: tuple[str, ...], array: bool, counts: dict[KeyPath, int]) -> K
         if path in counts:
             path = (*path, counts[path] - 1)
     return path
+
+
+@functools.lru_cache(maxsize=4096)
+def dotted_keys(inner: str) -> tuple[str, ...]:
+    """:func:`split_dotted` as a tuple, remembered: a large file writes the same
+    few headers and keys thousands of times."""
+    return tuple(split_dotted(inner))
 
 
 def split_dotted(inner: str) -> list[str]:
@@ -98,9 +110,7 @@ def _header_lines(text: str) -> Iterator[tuple[int, int, str]]:
     line_starts = [0, *itertools.accumulate(map(len, text.splitlines(keepends=True)))]
     open_after: list[tuple[int, str]] = []
     open_string = ""
-    for line_no in sorted(
-        {_line_of(line_starts, m.start()) for m in _TRIPLE.finditer(text)}
-    ):
+    for line_no in _triple_lines(text, line_starts):
         line = _line_text(text, line_starts, line_no)
         if open_string:
             if open_string in line:
@@ -109,8 +119,8 @@ def _header_lines(text: str) -> Iterator[tuple[int, int, str]]:
         else:
             open_string = _still_open(line)
         open_after.append((line_no, open_string))
-    for match in _CANDIDATE.finditer(text):
-        line_no = _line_of(line_starts, match.start())
+    for start in _candidate_starts(text):
+        line_no = _line_of(line_starts, start)
         index = bisect.bisect_left(open_after, (line_no, "")) - 1
         if index >= 0 and open_after[index][1]:
             continue
@@ -119,6 +129,26 @@ def _header_lines(text: str) -> Iterator[tuple[int, int, str]]:
         header = header_text(stripped)
         if header:
             yield line_no, len(line) - len(stripped) + 1, header
+
+
+def _triple_lines(text: str, line_starts: list[int]) -> list[int]:
+    """The numbers of the lines holding a triple quote, in order."""
+    found: set[int] = set()
+    for delimiter in _DELIMITERS:
+        index = text.find(delimiter)
+        while index >= 0:
+            line_no = _line_of(line_starts, index)
+            found.add(line_no)
+            index = text.find(delimiter, line_starts[line_no])  # the next line
+    return sorted(found)
+
+
+def _candidate_starts(text: str) -> Iterator[int]:
+    """Offsets of the lines whose first non-blank character is ``[``."""
+    if _FIRST_CANDIDATE.match(text):
+        yield 0
+    for match in _CANDIDATE.finditer(text):
+        yield match.start() + 1
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from komodo_guard.workspace.headers import (
     Header,
     KeyPath,
+    dotted_keys,
     header_text,
     resolve,
-    split_dotted,
 )
 
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
@@ -72,8 +72,8 @@ def scan_rows(
         if stripped[0] == "[":
             header = header_text(stripped)
             array = header.startswith("[[")
-            keys = split_dotted(header[2:-2] if array else header[1:-1])
-            table = resolve(tuple(keys), array, counts)
+            keys = dotted_keys(header[2:-2] if array else header[1:-1])
+            table = resolve(keys, array, counts)
             if array:
                 _array_header(spans, table, index, line, header)
             index += 1
@@ -85,7 +85,7 @@ def scan_rows(
         start = match.end()
         elements: list[Span] = []
         end_line, end_column = value_end(lines, index, start, elements)
-        path = (*table, *split_dotted(match.group(1)))
+        path = (*table, *dotted_keys(match.group(1)))
         for number, element in enumerate(elements):
             spans[(*path, number)] = element
         spans[path] = Span(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+_MARKERS = ("<" * 7, "=" * 7, ">" * 7, "|" * 7)
 _BOM = "\ufeff"
 
 
@@ -48,7 +49,9 @@ def decode(raw: bytes) -> tuple[str | None, TextProblem | None]:
 
 def conflict_markers(text: str) -> list[TextProblem]:
     """Find committed merge-conflict markers, one problem per marker line."""
-    problems = []
+    problems: list[TextProblem] = []
+    if not any(marker in text for marker in _MARKERS):  # the usual case, fast
+        return problems
     for match in _CONFLICT.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         marker = match.group(1)

@@ -231,8 +231,13 @@ class _Columns:
     """Converts toml-rs byte columns on processed text to original char columns."""
 
     def __init__(self, processed: str, columns: ColumnMap) -> None:
-        self._lines = processed.splitlines()
+        self._processed = processed
         self._columns = columns
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        # Split on first use: most files never need a column converted.
+        return self._processed.splitlines()
 
     def char_column(self, line: int, byte_column: int) -> int:
         text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
