@@ -55,7 +55,7 @@ def lint_tree(
     from komodo_guard.rules.engine import RuleSettings, demote_unsynced, run_rules
     from komodo_guard.rules.registry import ALL_RULES
     from komodo_guard.rules.suppress import apply_suppressions
-    from komodo_guard.workspace.collect import collect
+    from komodo_guard.workspace.collect import FolderError, collect
 
     wanted = komodo_version or settings.komodo_version
     try:
@@ -63,7 +63,12 @@ def lint_tree(
     except ValueError as error:
         raise UsageError(str(error)) from error
     model = load(version)
-    workspace = collect(tree, model, repos=settings.tree_repos)
+    try:
+        workspace = collect(
+            tree, model, repos=settings.tree_repos, folders=settings.tree_folders
+        )
+    except FolderError as error:
+        raise UsageError(f"{tree}: {error}") from error
     options = RuleOptions(
         known_servers=settings.known_servers,
         known_repos=settings.known_repos,

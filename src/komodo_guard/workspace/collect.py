@@ -7,10 +7,13 @@ which repository the tree is, and returns a frozen :class:`Workspace`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from komodo_guard.background import Background, can_fork
 from komodo_guard.komodo.model import KomodoModel
@@ -32,24 +35,64 @@ ESCAPE_RULE_SINCE = KomodoVersion(1, 17, 0)
 PARALLEL_COMPOSE_FROM = 200
 
 
-def collect(root: Path, model: KomodoModel, *, repos: Iterable[str] = ()) -> Workspace:
+class FolderError(ValueError):
+    """A ``[tree] folders`` entry names a folder the tree does not have."""
+
+    def __init__(self, key: str, folder: str) -> None:
+        super().__init__(
+            f"[tree] folders: `{key}` is mapped to `{folder}`, which is not a "
+            'folder of this tree; fix the path (relative to the tree, "." is '
+            "its root) or remove the entry"
+        )
+        self.key = key
+        self.folder = folder
+
+
+@dataclass(frozen=True)
+class _Configured:
+    """What komodo-guard.toml says about the tree's repositories."""
+
+    repos: Iterable[str]
+    folders: Mapping[str, str]
+
+    def names(self) -> list[str]:
+        """The git repositories this tree is: ``[tree] repos`` and the git
+        keys of ``[tree] folders`` mapped to the root."""
+        at_root = [key for key, folder in self.folders.items() if not folder]
+        return [*self.repos, *(key for key in at_root if "/" in key)]
+
+
+def collect(
+    root: Path,
+    model: KomodoModel,
+    *,
+    repos: Iterable[str] = (),
+    folders: Mapping[str, str] | None = None,
+) -> Workspace:
     """Read the tree at ``root`` for the Komodo version of ``model``.
 
-    In a tree with many compose files, a forked child parses those while this
-    process reads the TOML files.
+    ``repos`` are the git repositories this tree is; ``folders`` maps a Repo
+    resource name or git ``owner/name`` to the tree folder holding its files
+    (``""`` is the root). Raises :class:`FolderError` when a mapped folder is
+    not in the tree. In a tree with many compose files, a forked child parses
+    those while this process reads the TOML files.
     """
     listing = list_tree(root)
+    folders = dict(folders or {})
+    for key, folder in folders.items():
+        if folder and folder not in listing.directories:
+            raise FolderError(key, folder)
     named = compose_stacks.named_paths(listing)
     if len(named) < PARALLEL_COMPOSE_FROM or not can_fork():
-        return _collect(root, model, repos, listing, lambda: None)
+        return _collect(root, model, _Configured(repos, folders), listing, lambda: None)
     with Background(lambda: compose_stacks.parse_named(root, named)) as early:
-        return _collect(root, model, repos, listing, early.result)
+        return _collect(root, model, _Configured(repos, folders), listing, early.result)
 
 
 def _collect(
     root: Path,
     model: KomodoModel,
-    repos: Iterable[str],
+    configured: _Configured,
     listing: TreeListing,
     named_compose: Callable[[], Mapping[str, ComposeFile] | None],
 ) -> Workspace:
@@ -65,14 +108,19 @@ def _collect(
     repo_of = _repo_resources(resources)
     syncs = [r for r in resources if r.kind == "resource_sync"]
     identity = scopes.identify_repo(
-        repos,
+        configured.names(),
         gitinfo.remote_repos(root),
         syncs,
         [r for r in resources if r.kind == "stack"],
         listing,
         repo_of,
     )
-    declared = scopes.sync_scopes(syncs, listing, identity, repo_of)
+    identity = dataclasses.replace(
+        identity,
+        folders=MappingProxyType(dict(configured.folders)),
+        linked=MappingProxyType(repo_of),
+    )
+    declared = scopes.sync_scopes(syncs, listing, identity)
     parsed = _parse_scoped(root, parsed, declared, model)
     resource_files = [f.path for f in parsed if _holds_komodo(f, table_names)]
     sync_scopes, unsynced = _assign(declared, resource_files)

@@ -1,10 +1,13 @@
 """Find the tree's compose files and the Stacks of this tree that deploy them.
 
-A Stack deploys files of this tree when its git source is this tree: its
-``repo`` names it, or its ``linked_repo`` names a declared ``[[repo]]`` whose
-``repo`` does (``linked_repo`` wins when both are set; ``files_on_host``
-stacks read the host, not git). Its compose files are ``run_directory`` joined
-with each ``file_paths`` entry (``compose.yaml`` when there is none). Files
+A Stack deploys files of this tree when its git source is this tree, or a
+repository that ``[tree] folders`` maps to a folder of it: its ``repo`` names
+it, or its ``linked_repo`` names a mapped Repo resource or a declared
+``[[repo]]`` whose ``repo`` does (``linked_repo`` wins when both are set;
+``files_on_host`` stacks read the host, not git). Its compose files are
+``run_directory``, read in that folder, joined with each ``file_paths`` entry
+(``compose.yaml`` when there is none); a run directory climbing out of the
+folder leaves the repository and deploys nothing here. Files
 named like compose files (``compose.yaml``, ``docker-compose.yml``,
 ``*.compose.yaml``, ``compose.*.yaml``, ``docker-compose.*.yml``) are read too,
 deployed or not. A deployed file whose extension is not ``.yaml``, ``.yml``,
@@ -94,8 +97,8 @@ def deployments(
     resources = list(resources)
     env = _EnvReader(root, listing)
     deployed: dict[str, list[Deployment]] = {}
-    for stack in _stacks_of_this_tree(resources, repo):
-        for path, deployment in _deployments(stack, listing, env):
+    for stack, folder in _stacks_of_this_tree(resources, repo):
+        for path, deployment in _deployments(stack, folder, listing, env):
             deployed.setdefault(path, []).append(deployment)
     return deployed
 
@@ -116,31 +119,35 @@ def tree_join(base: str, written: str) -> str | None:
     return "" if joined == "." else joined
 
 
+def _within(path: str, folder: str) -> bool:
+    """True when the tree path ``path`` is ``folder`` or below it."""
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
 def _stacks_of_this_tree(
     resources: list[Resource], repo: RepoIdentity
-) -> Iterator[Resource]:
-    repos = {
-        r.name: value
-        for r in resources
-        if r.kind == "repo"
-        and r.name
-        and isinstance(value := r.config.get("repo"), str)
-    }
+) -> Iterator[tuple[Resource, str]]:
+    """Each Stack deploying from a repository whose files are in this tree, with
+    the folder of the tree holding that repository."""
     for stack in resources:
         if stack.kind != "stack" or stack.config.get("files_on_host") is True:
             continue
         linked = _text(stack.config, "linked_repo")
-        source = repos.get(linked, "") if linked else _text(stack.config, "repo")
-        if source and repo.is_this_tree(source):
-            yield stack
+        folder = (
+            repo.folder_of_linked(linked)
+            if linked
+            else repo.folder_of_repo(_text(stack.config, "repo"))
+        )
+        if folder is not None:
+            yield stack, folder
 
 
 def _deployments(
-    stack: Resource, listing: TreeListing, env: _EnvReader
+    stack: Resource, folder: str, listing: TreeListing, env: _EnvReader
 ) -> Iterator[tuple[str, Deployment]]:
     config = stack.config
-    run_directory = tree_join("", _text(config, "run_directory"))
-    if run_directory is None:
+    run_directory = tree_join(folder, _text(config, "run_directory"))
+    if run_directory is None or not _within(run_directory, folder):
         return
     environment = _environment_names(config.get("environment"))
     env_file = tree_join(

@@ -64,25 +64,52 @@ class SyncScope:
     """A group of resource files applied together by one ResourceSync.
 
     ``sync`` is the declaring ``[[resource_sync]]`` or None for the implicit
-    group used when the tree declares no sync that reads it.
+    group used when the tree declares no sync that reads it. ``folder`` is
+    the folder of the tree holding the sync's repository (``""`` is the root):
+    its ``resource_path`` entries are read below it.
     """
 
     name: str
     sync: Resource | None
     files: tuple[str, ...]
     missing_paths: tuple[str, ...] = ()
+    folder: str = ""
 
 
 @dataclass(frozen=True)
 class RepoIdentity:
-    """Which git repositories this tree is, and how that was learned."""
+    """Which git repositories this tree is, and how that was learned.
+
+    ``folders`` maps a Repo resource name or a normalised git ``owner/name`` to
+    the folder of the tree holding that repository's files (``[tree] folders``,
+    ``""`` is the root); ``linked`` maps each declared Repo resource's name to
+    its git ``repo``.
+    """
 
     names: frozenset[str] = frozenset()
     evidence: str = ""
+    folders: Mapping[str, str] = field(default_factory=dict)
+    linked: Mapping[str, str] = field(default_factory=dict)
 
     def is_this_tree(self, repo: str) -> bool:
         """True when a ``repo = "owner/name"`` value names this tree."""
         return normalize_repo(repo) in self.names
+
+    def folder_of_repo(self, repo: str) -> str | None:
+        """The tree folder holding git ``repo``: ``""`` when it is this tree,
+        its mapped folder, or None when its files are not here."""
+        name = normalize_repo(repo)
+        if name in self.names:
+            return ""
+        return self.folders.get(name) if "/" in name else None
+
+    def folder_of_linked(self, name: str) -> str | None:
+        """The tree folder holding the files of the Repo resource ``name``:
+        mapped directly (declared or not), else through its declared ``repo``."""
+        if name in self.folders:
+            return self.folders[name]
+        repo = self.linked.get(name)
+        return self.folder_of_repo(repo) if repo else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -10,7 +10,7 @@ reads it, every file holding Komodo tables forms one implicit scope.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from komodo_guard.komodo.parsers import parse_string_list
 from komodo_guard.workspace.model import (
@@ -50,30 +50,38 @@ def files_under(entry: str, listing: TreeListing) -> tuple[list[str], bool]:
 
 
 def sync_scopes(
-    syncs: Sequence[Resource],
-    listing: TreeListing,
-    repo: RepoIdentity,
-    repo_of: dict[str, str],
+    syncs: Sequence[Resource], listing: TreeListing, repo: RepoIdentity
 ) -> list[SyncScope]:
     """One scope per declared sync that reads this tree."""
     scopes = []
     for sync in syncs:
-        if not _reads_this_tree(sync, listing, repo, repo_of):
+        folder = _reads_this_tree(sync, listing, repo)
+        if folder is None:
             continue
         files: list[str] = []
         missing: list[str] = []
         for entry in resource_paths(sync):
             if entry.startswith("/"):
                 continue
-            found, exists = files_under(entry, listing)
+            found, exists = files_under(in_folder(folder, entry), listing)
             files.extend(f for f in found if f not in files)
             if not exists:
                 missing.append(entry)
-        scopes.append(SyncScope(sync.name or "?", sync, tuple(files), tuple(missing)))
+        scopes.append(
+            SyncScope(sync.name or "?", sync, tuple(files), tuple(missing), folder)
+        )
     return scopes
 
 
-def _sync_repo(sync: Resource, repo_of: dict[str, str]) -> str:
+def in_folder(folder: str, entry: str) -> str:
+    """A ``resource_path`` entry as a path of the tree, read below ``folder``."""
+    if not folder:
+        return entry
+    clean = entry.strip().removeprefix("./").strip("/")
+    return f"{folder}/{clean}" if clean not in ("", ".") else folder
+
+
+def _sync_repo(sync: Resource, repo_of: Mapping[str, str]) -> str:
     linked = sync.config.get("linked_repo")
     if isinstance(linked, str) and linked:
         return repo_of.get(linked, "")
@@ -81,19 +89,33 @@ def _sync_repo(sync: Resource, repo_of: dict[str, str]) -> str:
     return value if isinstance(value, str) else ""
 
 
+def source_folder(resource: Resource, repo: RepoIdentity) -> str | None:
+    """The tree folder holding the repository a resource's ``linked_repo`` (which
+    wins) or ``repo`` names; None when that repository's files are not here."""
+    linked = resource.config.get("linked_repo")
+    if isinstance(linked, str) and linked:
+        return repo.folder_of_linked(linked)
+    value = resource.config.get("repo")
+    return repo.folder_of_repo(value) if isinstance(value, str) and value else None
+
+
 def _reads_this_tree(
-    sync: Resource, listing: TreeListing, repo: RepoIdentity, repo_of: dict[str, str]
-) -> bool:
+    sync: Resource, listing: TreeListing, repo: RepoIdentity
+) -> str | None:
+    """The folder a sync reads its files from, or None when it reads none here."""
     if sync.config.get("file_contents") or sync.config.get("files_on_host") is True:
-        return False
-    declared = _sync_repo(sync, repo_of)
-    if declared and repo.names:
-        return repo.is_this_tree(declared)
-    return any(
+        return None
+    folder = source_folder(sync, repo)
+    if folder is not None:
+        return folder
+    if _sync_repo(sync, repo.linked) and repo.names:
+        return None
+    found = any(
         files_under(entry, listing)[1]
         for entry in resource_paths(sync)
         if not entry.startswith("/")
     )
+    return "" if found else None
 
 
 def identify_repo(

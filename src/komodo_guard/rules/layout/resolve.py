@@ -5,8 +5,10 @@ Komodo picks one source per Stack, Build or Repo, in this order (FACTS §2.1,
 ``linked_repo`` (the files of a declared ``[[repo]]``), an inline ``repo``, and
 last the contents typed in the UI (``file_contents``, a Build's
 ``dockerfile``). A resource's files are checked against this tree only when
-its source is a git repository that this tree is known to be; anything else is
-reported as another place, never guessed.
+its source is a git repository that this tree is known to be, or one that
+``[tree] folders`` maps to a folder of the tree (its files are then read in that
+folder, and a ``..`` climbing out of it leaves the repository); anything else
+is reported as another place, never guessed.
 
 Paths are joined lexically, the way Periphery joins them: an absolute path
 replaces the base (a host path, never checked here) and ``..`` is resolved
@@ -89,6 +91,16 @@ def join(base: str, written: str) -> Joined:
     return Joined(written, "" if combined == "." else combined)
 
 
+def join_within(folder: str, written: str) -> Joined:
+    """Join ``written`` to ``folder``, a repository's place in the tree; a
+    ``..`` climbing out of ``folder`` leaves that repository."""
+    joined = join(folder, written)
+    inside = joined.path == folder or joined.path.startswith(f"{folder}/")
+    if folder and joined.inside and not inside:
+        return Joined(written, leaves=True)
+    return joined
+
+
 def outside_link(workspace: Workspace, path: str) -> str | None:
     """The symlink leaving the tree that ``path`` (or a parent) goes through."""
     if not workspace.outside_links:
@@ -118,6 +130,9 @@ def source_of(workspace: Workspace, resource: Resource) -> Source:
 
 
 def _linked(workspace: Workspace, resource: Resource, linked: str) -> Source:
+    folder = workspace.repo.folders.get(linked)
+    if folder is not None:
+        return _in_tree(resource, folder, f"linked_repo {linked!r} ([tree] folders)")
     declared = [r for r in workspace.of_kind("repo") if r.name == linked]
     if not declared:
         return Source(
@@ -130,20 +145,27 @@ def _linked(workspace: Workspace, resource: Resource, linked: str) -> Source:
 
 
 def _git(workspace: Workspace, resource: Resource, repo: str, why: str) -> Source:
+    folder = workspace.repo.folder_of_repo(repo)
+    if folder is not None:
+        return _in_tree(resource, folder, why)
     if not workspace.repo.names:
         return Source(Where.UNKNOWN, f"{why}, and which repo this tree is is unknown")
-    if not workspace.repo.is_this_tree(repo):
-        return Source(Where.OTHER_REPO, f"{why} is not this tree")
-    return Source(Where.TREE, f"{why} is this tree", _root(resource))
+    return Source(Where.OTHER_REPO, f"{why} is not this tree")
 
 
-def _root(resource: Resource) -> Joined:
-    config = resource.config
-    if resource.kind == "stack":
-        return join("", _text(config, "run_directory"))
-    if resource.kind == "build":
-        return join("", _text(config, "build_path"))
-    return join("", "")
+def _in_tree(resource: Resource, folder: str, why: str) -> Source:
+    if not folder:
+        return Source(Where.TREE, f"{why} is this tree", _root(resource, ""))
+    return Source(
+        Where.TREE, f"{why} is folder `{folder}` of this tree", _root(resource, folder)
+    )
+
+
+def _root(resource: Resource, folder: str) -> Joined:
+    """The resource's root folder, read in ``folder`` (the repository's place
+    in the tree); a ``..`` climbing out of ``folder`` leaves the repository."""
+    key = {"stack": "run_directory", "build": "build_path"}.get(resource.kind)
+    return join_within(folder, _text(resource.config, key) if key else "")
 
 
 def _text(config: Mapping[str, Any], key: str) -> str:

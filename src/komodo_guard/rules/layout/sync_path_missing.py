@@ -36,7 +36,7 @@ from komodo_guard.rules.interface import (
     Severity,
 )
 from komodo_guard.rules.layout.paths import PathEntry, resource_paths
-from komodo_guard.rules.layout.resolve import join, outside_link
+from komodo_guard.rules.layout.resolve import join_within, outside_link
 from komodo_guard.rules.locate import at_key, ref
 from komodo_guard.workspace.model import Resource, SyncScope, Workspace
 
@@ -62,7 +62,7 @@ def _entry(
     sync: Resource,
     entry: PathEntry,
 ) -> Finding | None:
-    target = join("", entry.path)
+    target = join_within(scope.folder, entry.path)
     if not entry.path.strip() or target.host:
         return None
     link = None if target.leaves else outside_link(workspace, target.path)
