@@ -1,10 +1,10 @@
 from komodo_guard.rules.compose.common import (
     files_under,
     image_name,
-    join_tree,
     mounts,
     split_outside_braces,
 )
+from komodo_guard.workspace.compose_stacks import tree_join
 
 
 def test_split_outside_braces() -> None:
@@ -47,9 +47,9 @@ def test_mounts_in_both_syntaxes() -> None:
     ]
 
 
-def test_files_under_and_join_tree() -> None:
+def test_files_under_and_tree_join() -> None:
     files = sorted(["a/b/c", "a/b0", "a/b/d/e", "a/bc", "z"])
     assert files_under(files, "a/b") == ["a/b/c", "a/b/d/e"]
-    assert join_tree("x/y", "../z") == "x/z"
-    assert join_tree("x", "/abs") is None
-    assert join_tree("", "../up") is None
+    assert tree_join("x/y", "../z") == "x/z"
+    assert tree_join("x", "/abs") is None
+    assert tree_join("", "../up") is None

@@ -4,7 +4,6 @@ volumes and ports in both of compose's syntaxes."""
 from __future__ import annotations
 
 import bisect
-import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from komodo_guard.rules.interface import Location
 from komodo_guard.workspace.compose import ComposeFile, Deployment
 from komodo_guard.workspace.compose_interpolation import has_interpolation
+from komodo_guard.workspace.compose_stacks import tree_join
 from komodo_guard.workspace.model import Resource, Workspace
 from komodo_guard.workspace.yaml_positions import KeyPath
 
@@ -126,24 +126,12 @@ def _looks_like_path(source: str) -> bool:
     return source.startswith(("/", ".", "~", "$"))
 
 
-def join_tree(base: str, written: str) -> str | None:
-    """``written`` joined to the tree folder ``base`` (``""`` is the root);
-    None for an absolute (host) path or one that climbs out of the tree."""
-    text = written.strip()
-    if text.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join(base or ".", text or "."))
-    if joined == ".." or joined.startswith("../"):
-        return None
-    return "" if joined == "." else joined
-
-
 def relative_source(compose: ComposeFile, source: str) -> str | None:
     """The tree path a relative bind-mount source points at, or None when it
     is a host path, uses a variable, or leaves the tree."""
     if not source.startswith(".") or has_interpolation(source):
         return None
-    return join_tree(compose.folder, source)
+    return tree_join(compose.folder, source)
 
 
 def image_name(image: str) -> tuple[str, str, str]:

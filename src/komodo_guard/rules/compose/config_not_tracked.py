@@ -47,7 +47,6 @@ from komodo_guard.rules.compose.common import (
     StackIndex,
     at,
     files_under,
-    join_tree,
     mounts,
     relative_source,
 )
@@ -60,6 +59,7 @@ from komodo_guard.rules.interface import (
     Severity,
 )
 from komodo_guard.workspace.compose import ComposeFile, Deployment
+from komodo_guard.workspace.compose_stacks import tree_join
 from komodo_guard.workspace.model import Resource, Workspace
 from komodo_guard.workspace.yaml_positions import KeyPath
 
@@ -148,7 +148,7 @@ def _config_files(stack: Resource, run_directory: str) -> dict[str, str]:
         return found
     for entry in entries:
         written, requires = _entry(entry)
-        joined = join_tree(run_directory, written) if written else None
+        joined = tree_join(run_directory, written) if written else None
         if joined is not None:
             found[joined] = requires
     return found

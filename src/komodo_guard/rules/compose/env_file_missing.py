@@ -38,7 +38,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from komodo_guard.rules.compose.common import at, join_tree
+from komodo_guard.rules.compose.common import at
 from komodo_guard.rules.interface import (
     FailureClass,
     Finding,
@@ -47,6 +47,7 @@ from komodo_guard.rules.interface import (
     Severity,
 )
 from komodo_guard.workspace.compose import ComposeFile
+from komodo_guard.workspace.compose_stacks import tree_join
 from komodo_guard.workspace.model import Workspace
 from komodo_guard.workspace.yaml_positions import KeyPath
 
@@ -60,7 +61,7 @@ def check(
     for compose in workspace.compose_files:
         for name, service in compose.services():
             for path, written in _required_entries(name, service):
-                target = join_tree(compose.folder, written)
+                target = tree_join(compose.folder, written)
                 if target is None or "$" in written or workspace.is_file(target):
                     continue
                 problem = _problem(compose, target)

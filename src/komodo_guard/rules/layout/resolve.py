@@ -18,11 +18,11 @@ without touching the disk. Nothing outside the tree is ever looked at.
 from __future__ import annotations
 
 import enum
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from komodo_guard.workspace.compose_stacks import tree_join
 from komodo_guard.workspace.model import Resource, Workspace
 
 
@@ -82,13 +82,12 @@ class Source:
 
 def join(base: str, written: str) -> Joined:
     """Join ``written`` to the tree-relative folder ``base``, lexically."""
-    text = written.strip()
-    if text.startswith("/"):
+    if written.strip().startswith("/"):
         return Joined(written, host=True)
-    combined = posixpath.normpath(posixpath.join(base or ".", text or "."))
-    if combined == ".." or combined.startswith("../"):
-        return Joined(written, leaves=True)
-    return Joined(written, "" if combined == "." else combined)
+    combined = tree_join(base, written)
+    return (
+        Joined(written, leaves=True) if combined is None else Joined(written, combined)
+    )
 
 
 def join_within(folder: str, written: str) -> Joined:
