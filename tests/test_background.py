@@ -51,3 +51,11 @@ def test_can_fork_needs_fork_and_two_cores(monkeypatch: pytest.MonkeyPatch) -> N
     assert not can_fork()
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert can_fork()
+
+
+def test_ctrl_c_in_the_child_stops_the_parent_too() -> None:
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), Background(interrupted) as work:
+        work.result()

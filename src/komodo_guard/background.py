@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# The child's exit code when Ctrl-C stopped it (the shell's 128 + SIGINT).
+_INTERRUPTED = 130
+
 
 def can_fork() -> bool:
     """True on systems with ``fork`` and more than one core."""
@@ -43,6 +46,8 @@ class Background(Generic[T]):
                 payload = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(writer, "wb") as stream:
                     stream.write(payload)
+            except KeyboardInterrupt:
+                code = _INTERRUPTED
             except BaseException:
                 code = 1
             os._exit(code)
@@ -71,6 +76,10 @@ class Background(Generic[T]):
         with os.fdopen(self._reader, "rb") as stream:
             payload = stream.read()
         _, status = os.waitpid(self._child, 0)
+        if os.waitstatus_to_exitcode(status) == _INTERRUPTED:
+            # Ctrl-C reached the whole process group: stop here too, quietly.
+            self._outcome = (None,)
+            raise KeyboardInterrupt
         try:
             if status != 0:
                 raise ValueError(f"exit status {status}")
