@@ -57,6 +57,18 @@ class EnvError:
 EnvBlock = tuple[tuple[EnvLine, ...], tuple[EnvError, ...]]
 
 
+def command_lines(command: str) -> list[str]:
+    """The lines Komodo keeps of a multi-line command (``pre_deploy.command``,
+    ``compose_cmd_wrapper``): blank lines and ``#`` comments dropped, text
+    after `` #`` cut."""
+    kept = []
+    for raw in command.split("\n"):
+        line = raw.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            kept.append(line)
+    return kept
+
+
 def parse_env_block(text: str) -> tuple[list[EnvLine], list[EnvError]]:
     """Read an env block the way Komodo's ``parse_key_value_list`` does.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from komodo_guard.rules.wiring.shell import command_lines, written_files
+from komodo_guard.komodo.parsers import command_lines
+from komodo_guard.rules.wiring.shell import written_files
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
 """An Alerter: where alerts are sent (``entities/alerter.rs``)."""
 
-from komodo_guard.komodo.catalog.common import MAINTENANCE_WINDOW
+from komodo_guard.komodo.catalog.common import (
+    MAINTENANCE_WINDOW,
+    RESOURCE_TARGET_VARIANTS,
+)
 from komodo_guard.komodo.decl import kind
 from komodo_guard.komodo.spec import (
     ANY_KIND,
@@ -63,21 +66,7 @@ ALERTER = kind(
             items=TAGGED_ENUM,
             content="id",
             content_type=STRING,
-            variants={
-                "System": (),
-                "Swarm": (),
-                "Server": (),
-                "Stack": (),
-                "Deployment": (),
-                "Build": (),
-                "Repo": (),
-                "Procedure": (),
-                "Action": (),
-                "Builder": (),
-                "Alerter": (),
-                "ServerTemplate": (),
-                "ResourceSync": (),
-            },
+            variants=RESOURCE_TARGET_VARIANTS,
         ),
         field(
             "except_resources",
@@ -89,21 +78,7 @@ ALERTER = kind(
             items=TAGGED_ENUM,
             content="id",
             content_type=STRING,
-            variants={
-                "System": (),
-                "Swarm": (),
-                "Server": (),
-                "Stack": (),
-                "Deployment": (),
-                "Build": (),
-                "Repo": (),
-                "Procedure": (),
-                "Action": (),
-                "Builder": (),
-                "Alerter": (),
-                "ServerTemplate": (),
-                "ResourceSync": (),
-            },
+            variants=RESOURCE_TARGET_VARIANTS,
         ),
         field(
             "maintenance_windows",

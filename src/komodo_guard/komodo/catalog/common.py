@@ -67,3 +67,46 @@ PROVIDER_ACCOUNT = (
     field("token", STRING, ""),
 )
 """An account of a git provider or image registry."""
+
+# Where a stack or deployment runs: ``swarm`` (since 2.0.0) wins over ``server``.
+SWARM_AND_SERVER = (
+    field(
+        "swarm_id",
+        STRING,
+        "",
+        aliases=("swarm",),
+        export_name="swarm",
+        ref="swarm",
+        ref_by=NAME_OR_ID,
+        since="2.0.0",
+    ),
+    field(
+        "server_id",
+        STRING,
+        "",
+        aliases=("server",),
+        export_name="server",
+        ref="server",
+        ref_by=NAME_OR_ID,
+    ),
+)
+
+# The ``type`` values of a ResourceTarget ``{type, id}`` table.
+RESOURCE_TARGET_VARIANTS = dict.fromkeys(
+    (
+        "System",
+        "Swarm",
+        "Server",
+        "Stack",
+        "Deployment",
+        "Build",
+        "Repo",
+        "Procedure",
+        "Action",
+        "Builder",
+        "Alerter",
+        "ServerTemplate",
+        "ResourceSync",
+    ),
+    (),
+)

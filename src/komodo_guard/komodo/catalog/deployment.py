@@ -1,6 +1,10 @@
 """A Deployment: one container (``entities/deployment.rs``)."""
 
-from komodo_guard.komodo.catalog.common import ENV_VARIABLE, PORT_OR_VOLUME
+from komodo_guard.komodo.catalog.common import (
+    ENV_VARIABLE,
+    PORT_OR_VOLUME,
+    SWARM_AND_SERVER,
+)
 from komodo_guard.komodo.decl import kind
 from komodo_guard.komodo.spec import (
     BOOL,
@@ -19,25 +23,7 @@ from komodo_guard.komodo.spec import (
 DEPLOYMENT = kind(
     "deployment",
     (
-        field(
-            "swarm_id",
-            STRING,
-            "",
-            aliases=("swarm",),
-            export_name="swarm",
-            ref="swarm",
-            ref_by=NAME_OR_ID,
-            since="2.0.0",
-        ),
-        field(
-            "server_id",
-            STRING,
-            "",
-            aliases=("server",),
-            export_name="server",
-            ref="server",
-            ref_by=NAME_OR_ID,
-        ),
+        *SWARM_AND_SERVER,
         field("custom_name", STRING, "", since="2.3.0"),
         field(
             "image",

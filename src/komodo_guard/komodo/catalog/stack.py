@@ -1,6 +1,10 @@
 """A Stack: a docker compose project (``entities/stack.rs``)."""
 
-from komodo_guard.komodo.catalog.common import ENV_VARIABLE, SYSTEM_COMMAND
+from komodo_guard.komodo.catalog.common import (
+    ENV_VARIABLE,
+    SWARM_AND_SERVER,
+    SYSTEM_COMMAND,
+)
 from komodo_guard.komodo.decl import kind
 from komodo_guard.komodo.spec import (
     ARRAY,
@@ -18,25 +22,7 @@ from komodo_guard.komodo.spec import (
 STACK = kind(
     "stack",
     (
-        field(
-            "swarm_id",
-            STRING,
-            "",
-            aliases=("swarm",),
-            export_name="swarm",
-            ref="swarm",
-            ref_by=NAME_OR_ID,
-            since="2.0.0",
-        ),
-        field(
-            "server_id",
-            STRING,
-            "",
-            aliases=("server",),
-            export_name="server",
-            ref="server",
-            ref_by=NAME_OR_ID,
-        ),
+        *SWARM_AND_SERVER,
         field("links", STRING_LIST, []),
         field("project_name", STRING, ""),
         field("auto_pull", BOOL, True),

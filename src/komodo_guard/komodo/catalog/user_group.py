@@ -1,6 +1,7 @@
 """A user group (``UserGroupToml`` in ``entities/toml.rs``); not a resource,
 so its fields sit on the entry itself."""
 
+from komodo_guard.komodo.catalog.common import RESOURCE_TARGET_VARIANTS
 from komodo_guard.komodo.decl import kind
 from komodo_guard.komodo.spec import (
     ANY_KIND,
@@ -71,21 +72,7 @@ USER_GROUP = kind(
                     enum="ResourceTarget",
                     content="id",
                     content_type=STRING,
-                    variants={
-                        "System": (),
-                        "Swarm": (),
-                        "Server": (),
-                        "Stack": (),
-                        "Deployment": (),
-                        "Build": (),
-                        "Repo": (),
-                        "Procedure": (),
-                        "Action": (),
-                        "Builder": (),
-                        "Alerter": (),
-                        "ServerTemplate": (),
-                        "ResourceSync": (),
-                    },
+                    variants=RESOURCE_TARGET_VARIANTS,
                 ),
                 field(
                     "level",

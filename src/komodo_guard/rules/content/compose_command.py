@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from komodo_guard.komodo.parsers import command_lines
 from komodo_guard.rules.content.fields import (
     FieldText,
     interpolated_texts,
@@ -73,7 +74,7 @@ def _wrapper(rule: RuleInfo, stack: Resource) -> Iterator[Finding]:
     wrapper = stack.config.get(_WRAPPER)
     if not isinstance(wrapper, str):
         return
-    commands = _command_lines(wrapper)
+    commands = command_lines(wrapper)
     if commands and not any(_PLACEHOLDER in line for line in commands):
         yield rule.finding(
             f"`{_WRAPPER}` of {stack.label} does not contain {_PLACEHOLDER}: "
@@ -85,16 +86,6 @@ def _wrapper(rule: RuleInfo, stack: Resource) -> Iterator[Finding]:
             "belongs, e.g. `sops exec-env .env '[[COMPOSE_COMMAND]]'`",
             severity=Severity.ERROR,
         )
-
-
-def _command_lines(wrapper: str) -> list[str]:
-    """The wrapper's lines as Komodo keeps them: no blanks, comments cut."""
-    kept = []
-    for raw in wrapper.split("\n"):
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            kept.append(line.split(" #", 1)[0])
-    return kept
 
 
 RULE = RuleInfo(

@@ -21,7 +21,6 @@ from komodo_guard.komodo.interpolation import VariableUse, find_variables
 from komodo_guard.rules.interface import Location
 from komodo_guard.workspace.headers import KeyPath
 from komodo_guard.workspace.model import Resource
-from komodo_guard.workspace.toml_file import TomlFile
 
 Keys = tuple[str, ...]
 
@@ -123,27 +122,12 @@ class FieldText:
         if span is None:
             line, column = self.resource.position(*self.keys, value=True)
             return line, column, False
-        opening = line_text(file, span.value_line)[span.value_column - 1 :]
+        opening = file.line_text(span.value_line)[span.value_column - 1 :]
         if opening.startswith(('"""', "'''")):
             if opening[3:] == "":
                 return span.value_line + 1, 1, True
             return span.value_line, span.value_column + 3, True
         return span.value_line, span.value_column + 1, False
-
-
-def line_text(file: TomlFile, line: int) -> str:
-    """The original text of a 1-based line of ``file`` ("" when out of range).
-
-    Same as :meth:`TomlFile.line_text` but splits each file only once, which
-    keeps rules linear on files with thousands of findings.
-    """
-    lines = _lines(file.text or "")
-    return lines[line - 1] if 0 < line <= len(lines) else ""
-
-
-@functools.lru_cache(maxsize=16)
-def _lines(text: str) -> tuple[str, ...]:
-    return tuple(text.splitlines())
 
 
 @functools.lru_cache(maxsize=32768)

@@ -40,7 +40,6 @@ from komodo_guard.rules.content.fields import (
     FieldText,
     env_block_entries,
     env_block_texts,
-    line_text,
 )
 from komodo_guard.rules.content.secret_text import Verdict
 from komodo_guard.rules.interface import (
@@ -189,7 +188,7 @@ def _env_finding(
 
 def _line_start(text: FieldText, location: Location) -> Location:
     """Move a line's location past its indentation."""
-    line = line_text(text.resource.file, location.line)
+    line = text.resource.file.line_text(location.line)
     indent = len(line) - len(line.lstrip())
     if location.column <= indent:
         return Location(location.path, location.line, indent + 1)

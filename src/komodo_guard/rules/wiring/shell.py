@@ -20,6 +20,8 @@ import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from komodo_guard.komodo.parsers import command_lines
+
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", "(", ")", ";;"})
 _WRITES = frozenset({">", ">>", "&>", "&>>", ">|"})
 _READS = frozenset({"<", "<<", "<<<", "<>"})
@@ -34,16 +36,6 @@ _OUTPUT_OPTIONS: Mapping[str, frozenset[str]] = {
     "wget": frozenset({"-O", "--output-document"}),
 }
 _UNKNOWABLE = frozenset("$`*?[{")
-
-
-def command_lines(command: str) -> list[str]:
-    """The lines Komodo keeps of a multi-line command, comments removed."""
-    kept = []
-    for raw in command.split("\n"):
-        line = raw.split(" #", 1)[0].strip()
-        if line and not line.startswith("#"):
-            kept.append(line)
-    return kept
 
 
 def written_files(command: str) -> list[str]:
