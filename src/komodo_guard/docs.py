@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from komodo_guard.rules.interface import RuleInfo
+from komodo_guard.rules.interface import RuleBase
 
 COMMAND = "python -m komodo_guard.docs docs/rules.md"
 
@@ -25,7 +25,7 @@ _LITERAL = re.compile(r"``((?:[^\n]|\n(?![ \t]*\n))+?)``")
 _YAML_KEY = re.compile(r"[\w.-]+:(\s|$)")
 
 
-def rules_page(rules: Iterable[RuleInfo]) -> str:
+def rules_page(rules: Iterable[RuleBase]) -> str:
     """The whole reference page: an index, then one section per rule."""
     rules = tuple(rules)
     head = [
@@ -50,7 +50,7 @@ def rules_page(rules: Iterable[RuleInfo]) -> str:
     return "\n".join([*head, *index, ""]) + "\n" + "\n".join(sections)
 
 
-def rule_section(rule: RuleInfo) -> str:
+def rule_section(rule: RuleBase) -> str:
     """One rule's heading, facts line and documentation."""
     facts = (
         f"Default severity: **{rule.severity.label}** · "
@@ -81,7 +81,7 @@ def to_markdown(text: str) -> str:
     return "\n".join(_collapse_blanks(joined)).strip("\n") + "\n"
 
 
-def summary(rule: RuleInfo) -> str:
+def summary(rule: RuleBase) -> str:
     """The first paragraph of the rule's documentation, on one line."""
     paragraph = inspect.cleandoc(rule.doc).split("\n\n", 1)[0]
     return " ".join(paragraph.split()) or rule.name
@@ -151,7 +151,7 @@ def _collapse_blanks(lines: list[str]) -> list[str]:
     return result
 
 
-def _anchor(rule: RuleInfo) -> str:
+def _anchor(rule: RuleBase) -> str:
     """The anchor GitHub gives the heading ``## CODE name``."""
     return f"{rule.code} {rule.name}".lower().replace(" ", "-")
 

@@ -98,6 +98,7 @@ def _json_finding(path: str, line: int, column: int, code: str) -> dict[str, Any
         "hint": hint,
         "resource": None,
         "suppressed": None,
+        "since": None,
     }
 
 

@@ -67,4 +67,5 @@ def test_json_keeps_its_field_names_and_lists_suppressed_findings() -> None:
         "hint": None,
         "resource": None,
         "suppressed": "known",
+        "since": None,
     }

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from komodo_guard.rules.interface import RuleInfo
+from komodo_guard.rules.interface import RuleBase
 from komodo_guard.rules.registry import ALL_RULES, find
 
 TESTS = Path(__file__).resolve().parent
 
 
-def _ids(rule: RuleInfo) -> str:
+def _ids(rule: RuleBase) -> str:
     return f"{rule.code}-{rule.name}"
 
 
@@ -23,12 +23,12 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     assert len(set(codes)) == len(codes)
     assert len(set(names)) == len(names)
     for rule in ALL_RULES:
-        assert re.fullmatch(r"KG\d{3}", rule.code), rule.code
+        assert re.fullmatch(r"KG\d{3,4}", rule.code), rule.code
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=_ids)
-def test_docstring_documents_the_rule(rule: RuleInfo) -> None:
+def test_docstring_documents_the_rule(rule: RuleBase) -> None:
     doc = rule.doc.strip()
     assert doc, f"{rule.code} has no docstring"
     assert len(rule.summary) <= 100
@@ -37,7 +37,7 @@ def test_docstring_documents_the_rule(rule: RuleInfo) -> None:
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=_ids)
-def test_rule_has_failing_passing_and_disabled_tests(rule: RuleInfo) -> None:
+def test_rule_has_failing_passing_and_disabled_tests(rule: RuleBase) -> None:
     texts = [path.read_text() for path in TESTS.rglob("test_*.py")]
     mentions = [text for text in texts if rule.code in text or f"{rule.name}" in text]
     assert mentions, f"no test mentions {rule.code}"
@@ -47,7 +47,7 @@ def test_rule_has_failing_passing_and_disabled_tests(rule: RuleInfo) -> None:
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=_ids)
-def test_rules_are_found_by_code_and_name(rule: RuleInfo) -> None:
+def test_rules_are_found_by_code_and_name(rule: RuleBase) -> None:
     assert find(rule.code) is rule
     assert find(rule.code.lower()) is rule
     assert find(rule.name) is rule

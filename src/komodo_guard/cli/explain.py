@@ -6,7 +6,7 @@ import difflib
 import inspect
 
 from komodo_guard.cli.main import UsageError
-from komodo_guard.rules.interface import RuleInfo
+from komodo_guard.rules.interface import RuleBase
 from komodo_guard.rules.registry import ALL_RULES, find
 
 
@@ -20,7 +20,7 @@ def _suggestion(key: str) -> str:
     return "; did you mean " + " or ".join(f"`{key}`" for key in unique) + "?"
 
 
-def describe(rule: RuleInfo) -> str:
+def describe(rule: RuleBase) -> str:
     """A rule's header (code, name, severity, class) and its documentation."""
     header = (
         f"{rule.code} {rule.name}\n"
@@ -38,7 +38,7 @@ def explain(rule: str) -> int:
     return 0
 
 
-def rule_table(rules: tuple[RuleInfo, ...]) -> str:
+def rule_table(rules: tuple[RuleBase, ...]) -> str:
     """One aligned line per rule: code, name, severity, class, summary."""
     header = ("CODE", "NAME", "SEVERITY", "CLASS", "SUMMARY")
     rows = [header] + [

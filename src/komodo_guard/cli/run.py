@@ -53,7 +53,7 @@ def lint_tree(
     from komodo_guard.komodo.versions import KomodoVersion
     from komodo_guard.rules.baseline import Baseline, BaselineError
     from komodo_guard.rules.engine import RuleSettings, demote_unsynced, run_rules
-    from komodo_guard.rules.registry import ALL_RULES
+    from komodo_guard.rules.registry import STATIC_RULES
     from komodo_guard.rules.suppress import apply_suppressions
     from komodo_guard.workspace.collect import FolderError, collect
 
@@ -80,7 +80,7 @@ def lint_tree(
         demote_unsynced(
             run_rules(
                 workspace,
-                ALL_RULES,
+                STATIC_RULES,
                 options,
                 rule_settings,
                 processes=_processes(workspace),

@@ -1,11 +1,14 @@
 """The live snapshot: one concurrent pass over Komodo Core, frozen for rules.
 
-:func:`collect_snapshot` asks Core once for each kind of resource (``List*``
-with ``limit: 0``, never one call per resource), then reads pending details
-only for syncs listed ``Pending`` or ``Failed``. Updates of the last
-``window_days`` and open alerts are paged. A call that fails becomes an
+:func:`collect_snapshot` asks Core for its version first (it decides which
+calls exist), then once for each kind of resource (``List*`` with
+``limit: 0``, never one call per resource), pending details only for syncs
+listed ``Pending`` or ``Failed``, the update log of the last ``window_days``
+in time slices read side by side (:mod:`update_log`), open alerts, and the
+logs of the failures the history needs. A call that fails becomes an
 :class:`Incomplete` entry naming the call and why; everything else is still
-collected. Variable values are fingerprinted and dropped at once.
+collected. Variable values are fingerprinted and dropped at once, and stack
+file contents are compared and dropped.
 
 With ``refresh=True`` the collector first asks Core to recompute every sync's
 pending changes (RefreshResourceSyncPending) and every stack's cached latest
@@ -22,7 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from komodo_guard.komodo.updates import Update
 from komodo_guard.komodo.versions import KomodoVersion
+from komodo_guard.live import update_log
 from komodo_guard.live.client import CoreClient, Pages, supported_version
 from komodo_guard.live.errors import CoreError
 from komodo_guard.live.fingerprint import fingerprint, new_key
@@ -31,19 +36,21 @@ from komodo_guard.live.views import (
     Alerter,
     CoreInfo,
     Deployment,
+    Listed,
     Runnable,
     Server,
     Stack,
+    StackFiles,
     Sync,
     SyncPending,
-    Update,
     flag,
     resource_id,
     text,
+    update,
 )
 
 DEFAULT_WINDOW_DAYS = 30
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = 8
 _PENDING_STATES = frozenset({"Pending", "Failed"})
 _FAILED = object()
 
@@ -102,17 +109,53 @@ class LiveSnapshot:
     alerters: tuple[Alerter, ...]
     variables: tuple[Variable, ...]
     updates: tuple[Update, ...]
-    open_alerts: tuple[Alert, ...]
+    """Newest first; failures that start or end a streak carry their logs."""
+    alerts: tuple[Alert, ...]
+    """Alerts raised in the window, and older ones still open; newest first."""
     incomplete: tuple[Incomplete, ...]
+    builds: tuple[Listed, ...] = ()
+    repos: tuple[Listed, ...] = ()
+    builders: tuple[Listed, ...] = ()
+    swarms: tuple[Listed, ...] = ()
 
     @property
     def complete(self) -> bool:
         """True when every call succeeded and nothing was cut short."""
         return not self.incomplete
 
+    @property
+    def open_alerts(self) -> tuple[Alert, ...]:
+        """Alerts not resolved yet."""
+        return tuple(alert for alert in self.alerts if not alert.resolved)
+
     def could_not_read(self, call: str) -> bool:
         """Whether ``call`` (e.g. ``ListStacks``) failed or was cut short."""
         return any(entry.call == call for entry in self.incomplete)
+
+    def names(self, kind: str) -> frozenset[str] | None:
+        """Names Core holds of a TOML kind (``stack``, ``resource_sync``...);
+        None when that list could not be read or this snapshot has no list
+        for the kind."""
+        listing = _LISTINGS.get(kind)
+        if listing is None or self.could_not_read(listing[0]):
+            return None
+        return frozenset(item.name for item in getattr(self, listing[1]))
+
+
+# TOML kind -> the list call and the snapshot field holding its items.
+_LISTINGS = {
+    "server": ("ListServers", "servers"),
+    "stack": ("ListStacks", "stacks"),
+    "deployment": ("ListDeployments", "deployments"),
+    "resource_sync": ("ListResourceSyncs", "syncs"),
+    "procedure": ("ListProcedures", "procedures"),
+    "action": ("ListActions", "actions"),
+    "alerter": ("ListFullAlerters", "alerters"),
+    "build": ("ListBuilds", "builds"),
+    "repo": ("ListRepos", "repos"),
+    "builder": ("ListBuilders", "builders"),
+    "swarm": ("ListSwarms", "swarms"),
+}
 
 
 class _Job(NamedTuple):
@@ -138,45 +181,84 @@ def collect_snapshot(
     """
     moment = now or datetime.now(UTC)
     runner = _Runner(concurrency, progress)
+    version_text = runner.run([_Job("GetVersion", "", client.version)], _nothing)
+    version = _model_version(version_text.get(("GetVersion", ""), ""), runner)
     if refresh:
         _refresh(client, runner)
-    since = moment - timedelta(days=window_days)
+    since = int((moment - timedelta(days=window_days)).timestamp() * 1000)
     key = fingerprint_key or new_key()
-    results = runner.run(_main_jobs(client, since, key), _sync_details(client))
-    return _assemble(client.url, moment, window_days, refresh, results, runner)
+    jobs = _main_jobs(client, since, key, version)
+    results = runner.run(jobs, _follow_ups(client, since))
+    results[("GetVersion", "")] = version_text.get(("GetVersion", ""), "")
+    raw_updates = _updates(results, runner)
+    details = runner.run(
+        [
+            _Job("GetUpdate", ident, update_log.details_job(client, ident))
+            for ident in update_log.streak_ends(raw_updates)
+        ],
+        _nothing,
+    )
+    return _assemble(
+        client.url,
+        moment,
+        window_days,
+        refresh,
+        version,
+        results,
+        raw_updates,
+        details,
+        runner,
+    )
 
 
-def _main_jobs(client: CoreClient, since: datetime, key: bytes) -> list[_Job]:
+def _main_jobs(
+    client: CoreClient, since: int, key: bytes, version: KomodoVersion | None
+) -> list[_Job]:
     def listed(request: str, view: Callable[[Any], Any]) -> _Job:
         return _Job(request, "", lambda: _views(client.list_all(request), view))
 
-    since_ms = int(since.timestamp() * 1000)
-    updates = {"query": {"start_ts": {"$gte": since_ms}}}
-    return [
-        _Job("GetVersion", "", client.version),
+    jobs = [
         _Job("GetCoreInfo", "", lambda: CoreInfo.from_json(client.read("GetCoreInfo"))),
         listed("ListServers", Server.from_json),
         listed("ListStacks", Stack.from_json),
+        listed("ListFullStacks", StackFiles.from_json),
         listed("ListDeployments", Deployment.from_json),
         listed("ListResourceSyncs", Sync.from_json),
         listed("ListProcedures", Runnable.from_json),
         listed("ListActions", Runnable.from_json),
         listed("ListFullAlerters", Alerter.from_json),
+        listed("ListBuilds", Listed.from_json),
+        listed("ListRepos", Listed.from_json),
+        listed("ListBuilders", Listed.from_json),
         _Job("ListVariables", "", lambda: _variables(client, key)),
-        _Job(
-            "ListUpdates", "", lambda: client.pages("ListUpdates", updates, "updates")
-        ),
-        _Job("ListAlerts", "", lambda: _open_alerts(client)),
+        _Job("ListUpdates", "", lambda: update_log.first_page(client, since)),
+        _Job("ListAlerts", "", lambda: _alerts(client, since)),
     ]
+    if version is None or version.major >= 2:
+        jobs.append(listed("ListSwarms", Listed.from_json))
+    return jobs
 
 
-def _sync_details(client: CoreClient) -> Callable[[_Job, Any], list[_Job]]:
-    """Follow-up jobs: GetResourceSync for each sync listed Pending or Failed."""
+def _nothing(job: _Job, result: Any) -> list[_Job]:
+    return []
+
+
+def _follow_ups(client: CoreClient, since: int) -> Callable[[_Job, Any], list[_Job]]:
+    """Jobs derived from results: sync details, and the rest of the update log."""
 
     def follow(job: _Job, result: Any) -> list[_Job]:
-        if job.call != "ListResourceSyncs":
-            return []
-        return [_pending_job(client, sync) for sync in result if _needs_details(sync)]
+        if job.call == "ListResourceSyncs":
+            return [_pending_job(client, s) for s in result if _needs_details(s)]
+        if job.call == "ListUpdates" and not job.resource:
+            return [
+                _Job(
+                    "ListUpdates",
+                    f"{part.since}-{part.until}",
+                    functools.partial(update_log.read_slice, client, part),
+                )
+                for part in update_log.remaining_slices(result, since)
+            ]
+        return []
 
     return follow
 
@@ -247,8 +329,10 @@ def _masked(value: str) -> bool:
     return bool(value) and value.strip("#") == ""
 
 
-def _open_alerts(client: CoreClient) -> Pages:
-    return client.pages("ListAlerts", {"query": {"resolved": False}}, "alerts")
+def _alerts(client: CoreClient, since: int) -> Pages:
+    """Alerts of the window, and open ones however old."""
+    query = {"$or": [{"resolved": False}, {"ts": {"$gte": since}}]}
+    return client.pages("ListAlerts", {"query": query}, "alerts")
 
 
 def _views(items: list[Any], view: Callable[[Any], Any]) -> tuple[Any, ...]:
@@ -302,39 +386,92 @@ class _Runner:
             self.progress(Step(job.call, self.done, self.total))
 
 
+def _updates(
+    results: Mapping[tuple[str, str], Any], runner: _Runner
+) -> list[dict[str, Any]]:
+    """The update log's raw items, merged from the first page and the slices."""
+    first = results.get(("ListUpdates", ""))
+    if first is None:
+        return []
+    slices = [
+        pages
+        for (call, part), pages in results.items()
+        if call == "ListUpdates" and part and isinstance(pages, Pages)
+    ]
+    items, truncated = update_log.merged(first, slices)
+    if truncated:
+        reason = f"stopped after {len(items)} updates; older ones were not read"
+        runner.incomplete.append(Incomplete("ListUpdates", reason))
+    return items
+
+
 def _assemble(
     url: str,
     moment: datetime,
     window_days: int,
     refreshed: bool,
+    version: KomodoVersion | None,
     results: Mapping[tuple[str, str], Any],
+    raw_updates: list[dict[str, Any]],
+    details: Mapping[tuple[str, str], Any],
     runner: _Runner,
 ) -> LiveSnapshot:
     def listed(call: str) -> tuple[Any, ...]:
         return tuple(results.get((call, ""), ()))
 
-    version = results.get(("GetVersion", ""), "")
-    updates = _paged(results, "ListUpdates", Update.from_json, runner)
+    names = _names_by_id(results)
+    detailed = {ident: answer for (_, ident), answer in details.items()}
     alerts = _paged(results, "ListAlerts", Alert.from_json, runner)
     return LiveSnapshot(
         url=url,
         collected_at=moment,
         window_days=window_days,
         refreshed=refreshed,
-        version=version,
-        model_version=_model_version(version, runner),
+        version=results.get(("GetVersion", ""), ""),
+        model_version=version,
         core=results.get(("GetCoreInfo", "")),
         servers=listed("ListServers"),
-        stacks=listed("ListStacks"),
+        stacks=_with_files(listed("ListStacks"), listed("ListFullStacks")),
         deployments=listed("ListDeployments"),
         syncs=_with_pending(listed("ListResourceSyncs"), results),
         procedures=listed("ListProcedures"),
         actions=listed("ListActions"),
         alerters=listed("ListFullAlerters"),
         variables=listed("ListVariables"),
-        updates=updates,
-        open_alerts=alerts,
+        updates=tuple(
+            update(detailed.get(resource_id(item), item), names) for item in raw_updates
+        ),
+        alerts=alerts,
         incomplete=tuple(runner.incomplete),
+        builds=listed("ListBuilds"),
+        repos=listed("ListRepos"),
+        builders=listed("ListBuilders"),
+        swarms=listed("ListSwarms"),
+    )
+
+
+def _names_by_id(results: Mapping[tuple[str, str], Any]) -> dict[str, str]:
+    """Resource id -> name, over every list read (targets carry ids only)."""
+    table: dict[str, str] = {}
+    for call, _ in _LISTINGS.values():
+        for item in results.get((call, ""), ()):
+            table[item.id] = item.name
+    return table
+
+
+def _with_files(
+    stacks: tuple[Stack, ...], files: tuple[StackFiles, ...]
+) -> tuple[Stack, ...]:
+    by_id = {entry.id: entry for entry in files}
+    return tuple(
+        dataclasses.replace(
+            stack,
+            remote_errors=by_id[stack.id].remote_errors,
+            changed_files=by_id[stack.id].changed_files,
+        )
+        if stack.id in by_id
+        else stack
+        for stack in stacks
     )
 
 

@@ -8,8 +8,11 @@ anything secret-bearing: alerter URLs, sync diff contents, variable values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from komodo_guard.komodo.updates import Log, Target, Update
 
 Item = dict[str, Any]
 
@@ -49,16 +52,11 @@ def resource_id(item: object) -> str:
     return text(item, "id") or text(table(item, "_id"), "$oid")
 
 
-@dataclass(frozen=True)
-class Target:
-    """A ``ResourceTarget``: ``kind`` as Komodo spells it (``Stack``) and an id."""
-
-    kind: str
-    id: str
-
-    @classmethod
-    def from_json(cls, data: object) -> Target:
-        return cls(text(data, "type"), text(data, "id"))
+def target(data: object, names: Mapping[str, str] | None = None) -> Target:
+    """A ``ResourceTarget`` object, with the resource's name from ``names``
+    (id to name) when known."""
+    ident = text(data, "id")
+    return Target(text(data, "type"), ident, (names or {}).get(ident, ""))
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,10 @@ class Stack:
     project_missing: bool
     update_available: bool
     file_contents: bool
+    remote_errors: tuple[str, ...] = ()
+    """Paths Core could not read from git (``GetStack.info.remote_errors``)."""
+    changed_files: tuple[str, ...] = ()
+    """Paths whose contents in git differ from what was last deployed."""
 
     @classmethod
     def from_json(cls, item: object) -> Stack:
@@ -142,6 +144,51 @@ class Stack:
             ),
             file_contents=flag(info, "file_contents"),
         )
+
+
+@dataclass(frozen=True)
+class StackFiles:
+    """What ListFullStacks says of one stack's files: paths only, never contents.
+
+    Contents are compared here, as they are read, and then dropped: compose
+    files may hold credentials.
+    """
+
+    id: str
+    remote_errors: tuple[str, ...]
+    changed_files: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, item: object) -> StackFiles:
+        info = table(item, "info")
+        deployed = {
+            text(entry, "path"): text(entry, "contents")
+            for entry in array(info, "deployed_contents")
+        }
+        changed = tuple(
+            text(entry, "path")
+            for entry in array(info, "remote_contents")
+            if deployed and deployed.get(text(entry, "path")) != text(entry, "contents")
+        )
+        return cls(
+            id=resource_id(item),
+            remote_errors=tuple(
+                text(error, "path") for error in array(info, "remote_errors")
+            ),
+            changed_files=changed,
+        )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Any listed resource by id and name (builds, repos, builders, swarms)."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_json(cls, item: object) -> Listed:
+        return cls(id=resource_id(item), name=text(item, "name"))
 
 
 @dataclass(frozen=True)
@@ -183,7 +230,7 @@ class PendingChange:
     def from_json(cls, diff: object) -> PendingChange:
         data = table(diff, "data")
         return cls(
-            target=Target.from_json(table(diff, "target")),
+            target=target(table(diff, "target")),
             name=text(table(data, "data"), "name"),
             operation=text(data, "type"),
         )
@@ -313,31 +360,32 @@ class Alerter:
         )
 
 
-@dataclass(frozen=True)
-class Update:
-    """A ListUpdates item (no logs: those need GetUpdate)."""
+def update(item: object, names: Mapping[str, str] | None = None) -> Update:
+    """A ListUpdates item, or a GetUpdate answer with ``end_ts`` and logs."""
+    return Update(
+        id=resource_id(item),
+        operation=text(item, "operation"),
+        start_ts=number(item, "start_ts"),
+        success=flag(item, "success"),
+        status=text(item, "status"),
+        username=text(item, "username"),
+        operator=text(item, "operator"),
+        target=target(table(item, "target"), names),
+        end_ts=number(item, "end_ts"),
+        logs=tuple(_log(entry) for entry in array(item, "logs")),
+    )
 
-    id: str
-    operation: str
-    start_ts: int
-    success: bool
-    status: str
-    username: str
-    operator: str
-    target: Target
 
-    @classmethod
-    def from_json(cls, item: object) -> Update:
-        return cls(
-            id=resource_id(item),
-            operation=text(item, "operation"),
-            start_ts=number(item, "start_ts"),
-            success=flag(item, "success"),
-            status=text(item, "status"),
-            username=text(item, "username"),
-            operator=text(item, "operator"),
-            target=Target.from_json(table(item, "target")),
-        )
+def _log(entry: object) -> Log:
+    return Log(
+        stage=text(entry, "stage"),
+        command=text(entry, "command"),
+        stdout=text(entry, "stdout"),
+        stderr=text(entry, "stderr"),
+        success=flag(entry, "success"),
+        start_ts=number(entry, "start_ts"),
+        end_ts=number(entry, "end_ts"),
+    )
 
 
 @dataclass(frozen=True)
@@ -359,9 +407,9 @@ class Alert:
             resolved=flag(item, "resolved"),
             level=text(item, "level"),
             kind=text(table(item, "data"), "type"),
-            target=Target.from_json(table(item, "target")),
+            target=target(table(item, "target")),
         )
 
 
 def _targets(items: list[Any]) -> tuple[Target, ...]:
-    return tuple(Target.from_json(item) for item in items if isinstance(item, dict))
+    return tuple(target(item) for item in items if isinstance(item, dict))

@@ -29,6 +29,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             else None
         ),
         "suppressed": finding.suppressed or None,
+        "since": finding.since.isoformat() if finding.since else None,
     }
 
 

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from komodo_guard import __version__
 from komodo_guard.report.interface import LintResult
-from komodo_guard.rules.interface import FailureClass, Finding, RuleInfo, Severity
+from komodo_guard.rules.interface import FailureClass, Finding, RuleBase, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -36,7 +36,7 @@ _INLINE_LITERAL = re.compile(r"``(.+?)``")
 Json = dict[str, Any]
 
 
-def render(result: LintResult, rules: Mapping[str, RuleInfo] | None = None) -> str:
+def render(result: LintResult, rules: Mapping[str, RuleBase] | None = None) -> str:
     """The whole result as a SARIF log; ``rules`` maps codes to rules (default:
     the registry)."""
     if rules is None:
@@ -78,7 +78,7 @@ def _invocation(result: LintResult) -> Json:
 
 
 def _descriptors(
-    findings: tuple[Finding, ...], rules: Mapping[str, RuleInfo]
+    findings: tuple[Finding, ...], rules: Mapping[str, RuleBase]
 ) -> list[Json]:
     firsts: dict[str, Finding] = {}
     for finding in findings:
@@ -86,7 +86,7 @@ def _descriptors(
     return [_descriptor(rules.get(code), firsts[code]) for code in sorted(firsts)]
 
 
-def _descriptor(rule: RuleInfo | None, finding: Finding) -> Json:
+def _descriptor(rule: RuleBase | None, finding: Finding) -> Json:
     """A rule's reportingDescriptor; a code outside the registry (a crashed rule's
     ``check-incomplete``) is described from its finding."""
     if rule is None:

@@ -11,6 +11,9 @@ from komodo_guard.background import Background
 from komodo_guard.rules.interface import (
     FailureClass,
     Finding,
+    LiveFacts,
+    LiveRuleInfo,
+    RuleBase,
     RuleInfo,
     RuleOptions,
     Severity,
@@ -27,11 +30,11 @@ class RuleSettings:
     disabled: frozenset[str] = frozenset()
     severities: Mapping[str, Severity] | None = None
 
-    def enabled(self, rule: RuleInfo) -> bool:
+    def enabled(self, rule: RuleBase) -> bool:
         """False when the rule's code or name is disabled."""
         return not ({rule.code, rule.name} & self.disabled)
 
-    def severity_for(self, rule: RuleInfo) -> Severity | None:
+    def severity_for(self, rule: RuleBase) -> Severity | None:
         """The configured severity override, if any."""
         table = self.severities or {}
         return table.get(rule.code) or table.get(rule.name)
@@ -120,7 +123,65 @@ def _group(rule: RuleInfo) -> str:
     return getattr(rule.checker, "__module__", "").rpartition(".")[0]
 
 
-def _crashed(rule: RuleInfo, error: Exception) -> Finding:
+def run_live_rules(
+    facts: LiveFacts,
+    rules: Iterable[LiveRuleInfo],
+    options: RuleOptions,
+    settings: RuleSettings | None = None,
+) -> list[Finding]:
+    """Run every enabled live rule over ``facts``, after one ``incomplete``
+    finding per Core call the snapshot could not make.
+
+    Rules whose facts are missing (a list Core did not return) say nothing
+    themselves: the call's own finding already tells the operator that those
+    checks did not happen. A rule that crashes is reported as incomplete.
+    """
+    settings = settings or RuleSettings()
+    findings = [
+        _unread(entry.call, entry.reason, entry.resource)
+        for entry in facts.snapshot.incomplete
+    ]
+    for rule in rules:
+        if not settings.enabled(rule):
+            continue
+        try:
+            produced = list(rule.check(facts, options))
+        except Exception as error:  # a bug in one rule must not hide the others
+            log.exception("rule %s failed", rule.code)
+            findings.append(_crashed(rule, error))
+            continue
+        override = settings.severity_for(rule)
+        if override is not None:
+            produced = [replace(finding, severity=override) for finding in produced]
+        findings.extend(produced)
+    return sorted(findings, key=_live_order)
+
+
+def _live_order(finding: Finding) -> tuple[str, str, str, str]:
+    resource = finding.resource
+    return (
+        finding.code,
+        resource.kind if resource else "",
+        resource.name if resource else "",
+        finding.message,
+    )
+
+
+def _unread(call: str, reason: str, resource: str) -> Finding:
+    about = f" for {resource!r}" if resource else ""
+    return Finding(
+        code="KG000",
+        name="check-incomplete",
+        severity=Severity.ERROR,
+        failure_class=FailureClass.INCOMPLETE,
+        message=f"could not read {call}{about} from Komodo Core: {reason}; "
+        "the checks that need it did not happen",
+        hint="check the Core URL, the API key's permissions and Core's logs, "
+        "then run again",
+    )
+
+
+def _crashed(rule: RuleBase, error: Exception) -> Finding:
     return Finding(
         code="KG000",
         name="check-incomplete",

@@ -11,9 +11,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from komodo_guard.history.model import History
+    from komodo_guard.live.snapshot import LiveSnapshot
     from komodo_guard.workspace.model import Workspace
 
 
@@ -110,6 +113,8 @@ class Finding:
     hint: str = ""
     edit: Edit | None = None
     suppressed: str = ""
+    since: datetime | None = None
+    """When the condition began, for live findings where Core's records tell."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -163,11 +168,11 @@ class Rule(Protocol):
 
 
 @dataclass(frozen=True)
-class RuleInfo:
-    """A rule's identity and its pure check function, bundled as one value.
+class RuleBase:
+    """What every rule has, static or live: identity, defaults, documentation.
 
-    Rule modules create one ``RULE = RuleInfo(...)`` with ``doc=__doc__`` so the
-    module docstring is the single source of the rule's documentation.
+    Rule modules create one ``RULE`` with ``doc=__doc__`` so the module
+    docstring is the single source of the rule's documentation.
     """
 
     code: str
@@ -175,11 +180,6 @@ class RuleInfo:
     severity: Severity
     failure_class: FailureClass
     doc: str
-    checker: CheckFunction
-
-    def check(self, workspace: Workspace, options: RuleOptions) -> Iterable[Finding]:
-        """Run the rule's check function."""
-        return self.checker(self, workspace, options)
 
     def finding(
         self,
@@ -190,6 +190,7 @@ class RuleInfo:
         hint: str = "",
         severity: Severity | None = None,
         edit: Edit | None = None,
+        since: datetime | None = None,
     ) -> Finding:
         """Build a finding of this rule with its code, name and class filled in."""
         return Finding(
@@ -202,6 +203,7 @@ class RuleInfo:
             resource=resource,
             hint=hint,
             edit=edit,
+            since=since,
         )
 
     @property
@@ -210,9 +212,58 @@ class RuleInfo:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
 
 
+@dataclass(frozen=True)
+class RuleInfo(RuleBase):
+    """A static rule: a pure check of a GitOps tree's workspace."""
+
+    checker: CheckFunction
+
+    def check(self, workspace: Workspace, options: RuleOptions) -> Iterable[Finding]:
+        """Run the rule's check function."""
+        return self.checker(self, workspace, options)
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """What live rules read: Core's snapshot, and when available the tree that
+    declares it and the classified history of Core's update log.
+
+    ``now`` is the snapshot's collection time, so durations ("pending for
+    3 days") are computed from one clock.
+    """
+
+    snapshot: LiveSnapshot
+    workspace: Workspace | None = None
+    history: History | None = None
+
+    @property
+    def now(self) -> datetime:
+        """The moment the snapshot was taken."""
+        return self.snapshot.collected_at
+
+
+@dataclass(frozen=True)
+class LiveRuleInfo(RuleBase):
+    """A live rule: a pure check of what Core reported (and git declares)."""
+
+    checker: LiveCheckFunction
+
+    def check(self, facts: LiveFacts, options: RuleOptions) -> Iterable[Finding]:
+        """Run the rule's check function."""
+        return self.checker(self, facts, options)
+
+
 class CheckFunction(Protocol):
     """The signature of a rule module's ``check`` function."""
 
     def __call__(
         self, rule: RuleInfo, workspace: Workspace, options: RuleOptions
+    ) -> Iterable[Finding]: ...
+
+
+class LiveCheckFunction(Protocol):
+    """The signature of a live rule module's ``check`` function."""
+
+    def __call__(
+        self, rule: LiveRuleInfo, facts: LiveFacts, options: RuleOptions
     ) -> Iterable[Finding]: ...

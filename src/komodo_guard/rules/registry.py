@@ -11,13 +11,14 @@ from komodo_guard.rules import (
     files,
     install,
     layout,
+    live,
     references,
     resources,
     wiring,
 )
-from komodo_guard.rules.interface import RuleInfo
+from komodo_guard.rules.interface import LiveRuleInfo, RuleBase, RuleInfo
 
-ALL_RULES: tuple[RuleInfo, ...] = tuple(
+STATIC_RULES: tuple[RuleInfo, ...] = tuple(
     sorted(
         (
             *files.RULES,
@@ -32,10 +33,18 @@ ALL_RULES: tuple[RuleInfo, ...] = tuple(
         key=lambda rule: rule.code,
     )
 )
+"""Rules over a GitOps tree (``lint``)."""
+
+LIVE_RULES: tuple[LiveRuleInfo, ...] = tuple(
+    sorted(live.RULES, key=lambda rule: rule.code)
+)
+"""Rules over what Komodo Core reports (``drift``, ``audit --komodo``)."""
+
+ALL_RULES: tuple[RuleBase, ...] = STATIC_RULES + LIVE_RULES
 
 
-def _index() -> Mapping[str, RuleInfo]:
-    table: dict[str, RuleInfo] = {}
+def _index() -> Mapping[str, RuleBase]:
+    table: dict[str, RuleBase] = {}
     for rule in ALL_RULES:
         for key in (rule.code.upper(), rule.name):
             if key in table:
@@ -44,9 +53,9 @@ def _index() -> Mapping[str, RuleInfo]:
     return MappingProxyType(table)
 
 
-BY_KEY: Mapping[str, RuleInfo] = _index()
+BY_KEY: Mapping[str, RuleBase] = _index()
 
 
-def find(key: str) -> RuleInfo | None:
+def find(key: str) -> RuleBase | None:
     """A rule by code (any case) or kebab-case name."""
     return BY_KEY.get(key.upper()) or BY_KEY.get(key.lower())
