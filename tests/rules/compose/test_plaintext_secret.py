@@ -40,6 +40,8 @@ def test_secret_key_words() -> None:
         "GITHUB_TOKEN",
         "OPENAI_API_KEY",
         "jwtSecret",
+        "PGPASSWORD",
+        "SECRET_KEY_BASE",
     ):
         assert is_secret_key(key), key
     for key in (

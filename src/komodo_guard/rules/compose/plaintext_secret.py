@@ -7,10 +7,11 @@ secret, reference it from the Stack's ``environment`` as ``[[NAME]]``, and
 use ``${NAME}`` in the compose file (Komodo writes the environment to the env
 file compose reads).
 
-A key looks secret when one of its words is PASSWORD, PASSWD, PWD, SECRET,
-TOKEN, APIKEY, PASSPHRASE or CREDENTIALS, it ends in PASS, or it holds a key
-pair such as API_KEY, PRIVATE_KEY, ACCESS_KEY. Keys ending in _FILE, _PATH, _DIR,
-_LENGTH, _ENABLED (and similar settings) are not secrets. Values that use a
+A key looks secret when its last word is PASSWORD, PASS, PWD, SECRET, TOKEN,
+APIKEY, PASSPHRASE, CREDENTIALS or similar, its last two words are a key pair
+such as API_KEY, PRIVATE_KEY, ACCESS_KEY, or its last word ends in a secret word
+(PGPASSWORD). Keys ending in _FILE, _PATH, _TTL (and similar settings) are not
+secrets. Values that use a
 variable, switches (true/false, yes/no, on/off, 0/1) and empty values are not
 reported. The value itself never
 appears in the finding.
@@ -37,11 +38,11 @@ Passing::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from komodo_guard.rules.compose.common import at
+from komodo_guard.rules.content.secret_text import is_secret_key
 from komodo_guard.rules.interface import (
     FailureClass,
     Finding,
@@ -54,22 +55,8 @@ from komodo_guard.workspace.compose_interpolation import has_interpolation
 from komodo_guard.workspace.model import Workspace
 from komodo_guard.workspace.yaml_positions import KeyPath
 
-SECRET_WORDS = frozenset(
-    {"PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "APIKEY", "PASSPHRASE"}
-    | {"CREDENTIAL", "CREDENTIALS", "SECRETKEY", "ACCESSKEY", "PRIVATEKEY"}
-)
-KEY_PREFIXES = frozenset(
-    {"API", "PRIVATE", "ACCESS", "SECRET", "AUTH", "ENCRYPTION", "MASTER"}
-    | {"SIGNING", "LICENSE", "CLIENT", "APP"}
-)
-SETTING_SUFFIXES = frozenset(
-    {"FILE", "FILES", "PATH", "DIR", "LENGTH", "LEN", "MIN", "MAX", "ENABLED"}
-    | {"DISABLED", "REQUIRED", "POLICY", "EXPIRY", "EXPIRE", "EXPIRATION", "TTL"}
-    | {"TYPE", "MODE", "RESET", "ALGORITHM", "ROTATION", "COMMAND", "CMD"}
-)
 # Values that switch a setting rather than hold a secret (``PASS_TOKEN: "true"``).
 SETTING_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def check(
@@ -104,19 +91,6 @@ def _entries(
             key, _, value = item.partition("=")
             if is_secret_key(key.strip()) and _literal(value):
                 yield key.strip(), (*base, index), True
-
-
-def is_secret_key(key: str) -> bool:
-    """True for an environment key that names a secret."""
-    words = [word.upper() for word in _WORD.findall(key)]
-    if not words or words[-1] in SETTING_SUFFIXES:
-        return False
-    if words[-1] == "PASS" or any(word in SECRET_WORDS for word in words):
-        return True
-    return any(
-        word == "KEY" and index > 0 and words[index - 1] in KEY_PREFIXES
-        for index, word in enumerate(words)
-    )
 
 
 def _literal(value: Any) -> bool:

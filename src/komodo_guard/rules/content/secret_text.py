@@ -2,7 +2,9 @@
 
 Keys are split into words (``DB_PASSWORD``, ``dbPassword``, ``db.password`` all
 give ``db password``); a key is secret when its last word, or its last two
-words, name a secret (``PASSWORD_FILE`` and ``TOKEN_TTL`` are not). A value
+words, name a secret (``PASSWORD_FILE`` and ``TOKEN_TTL`` are not), or its last
+word ends in one (``PGPASSWORD``). Every rule that asks "is this key a
+secret" asks :func:`is_secret_key`. A value
 counts as written in clear unless it is empty, interpolated (``[[VAR]]``), a
 reference (``${VAR}``, ``file:``, ``/run/secrets/``, ``op://``) or a flag word.
 Functions here return verdicts, never the value or any part of it.
@@ -46,6 +48,10 @@ _SECRET_PAIRS = frozenset(
         ("app", "key"),
     }
 )
+# Secret words that also name a secret run together with a prefix
+# (``PGPASSWORD``, ``ACCESSTOKEN``); short ones such as ``pass`` would match
+# ``bypass`` and ``compass``.
+_JOINED_SUFFIXES = ("password", "passwd", "secret", "token", "apikey", "passphrase")
 # Trailing words that do not change what a key holds (``SECRET_KEY_BASE``).
 _NEUTRAL_TAIL = frozenset({"base", "value"})
 _REFERENCES = ("file:", "/run/secrets/", "op://", "vault:", "sops:", "$")
@@ -95,13 +101,19 @@ def words(key: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
-    """True when ``key`` names a secret by its last word or two."""
+    """True when ``key`` names a secret by its last word or two, or by a last
+    word ending in a secret word (``PGPASSWORD``)."""
     found = [word.rstrip("0123456789") or word for word in words(key)]
     while len(found) > 1 and (found[-1] in _NEUTRAL_TAIL or found[-1].isdigit()):
         found.pop()
     if not found:
         return False
-    return found[-1] in _SECRET_WORDS or tuple(found[-2:]) in _SECRET_PAIRS
+    last = found[-1]
+    return (
+        last in _SECRET_WORDS
+        or tuple(found[-2:]) in _SECRET_PAIRS
+        or last.endswith(_JOINED_SUFFIXES)
+    )
 
 
 def verdict(value: str) -> Verdict:
