@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from komodo_guard.history.model import History
+    from komodo_guard.host.model import HostState
     from komodo_guard.live.snapshot import LiveSnapshot
     from komodo_guard.workspace.model import Workspace
 
@@ -253,6 +254,27 @@ class LiveRuleInfo(RuleBase):
         return self.checker(self, facts, options)
 
 
+@dataclass(frozen=True)
+class HostFacts:
+    """What host rules read: one Docker host's checkouts and containers, and
+    when available what Core and the tree say should run there."""
+
+    host: HostState
+    snapshot: LiveSnapshot | None = None
+    workspace: Workspace | None = None
+
+
+@dataclass(frozen=True)
+class HostRuleInfo(RuleBase):
+    """A host rule: a pure check of what was found on one Docker host."""
+
+    checker: HostCheckFunction
+
+    def check(self, facts: HostFacts, options: RuleOptions) -> Iterable[Finding]:
+        """Run the rule's check function."""
+        return self.checker(self, facts, options)
+
+
 class CheckFunction(Protocol):
     """The signature of a rule module's ``check`` function."""
 
@@ -266,4 +288,12 @@ class LiveCheckFunction(Protocol):
 
     def __call__(
         self, rule: LiveRuleInfo, facts: LiveFacts, options: RuleOptions
+    ) -> Iterable[Finding]: ...
+
+
+class HostCheckFunction(Protocol):
+    """The signature of a host rule module's ``check`` function."""
+
+    def __call__(
+        self, rule: HostRuleInfo, facts: HostFacts, options: RuleOptions
     ) -> Iterable[Finding]: ...
