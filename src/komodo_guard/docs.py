@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from komodo_guard.rules.interface import RuleBase
+from komodo_guard.rules.interface import HostRuleInfo, LiveRuleInfo, RuleBase
 
 COMMAND = "python -m komodo_guard.docs docs/rules.md"
 
@@ -54,7 +54,7 @@ def rule_section(rule: RuleBase) -> str:
     """One rule's heading, facts line and documentation."""
     facts = (
         f"Default severity: **{rule.severity.label}** · "
-        f"class: `{rule.failure_class.value}`"
+        f"class: `{rule.failure_class.value}` · runs in: {runs_in(rule)}"
     )
     body = to_markdown(inspect.cleandoc(rule.doc)) if rule.doc.strip() else ""
     return f"## {rule.code} {rule.name}\n\n{facts}\n\n{body}"
@@ -79,6 +79,15 @@ def to_markdown(text: str) -> str:
     out.append(_inline("\n".join(prose)))
     joined = "\n".join(out).splitlines()
     return "\n".join(_collapse_blanks(joined)).strip("\n") + "\n"
+
+
+def runs_in(rule: RuleBase) -> str:
+    """The commands that run ``rule``: what facts it needs decides."""
+    if isinstance(rule, LiveRuleInfo):
+        return "`drift`, `audit --komodo`, `watch` (needs a Komodo Core)"
+    if isinstance(rule, HostRuleInfo):
+        return "`host`, `watch` on a Docker host"
+    return "`lint`, `audit`"
 
 
 def summary(rule: RuleBase) -> str:

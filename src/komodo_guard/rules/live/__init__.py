@@ -1,5 +1,52 @@
 """Live rules: what Komodo Core reports, against what git declares."""
 
 from komodo_guard.rules.interface import LiveRuleInfo
+from komodo_guard.rules.live import (
+    alerts_not_sent,
+    core_transparent_mode,
+    database_backup_stale,
+    declared_not_in_core,
+    edited_outside_sync,
+    execution_failed,
+    execution_stuck,
+    incident_recurring,
+    open_alert,
+    outage_open,
+    placeholder_webhook_url,
+    procedure_failing,
+    server_unreachable,
+    stack_behind_git,
+    stack_files_unreadable,
+    stack_not_running,
+    sync_error,
+    sync_pending,
+    ui_defined_stack,
+    ui_write_not_enforced,
+    unmanaged_in_core,
+    version_skew,
+)
 
-RULES: tuple[LiveRuleInfo, ...] = ()
+RULES: tuple[LiveRuleInfo, ...] = (
+    sync_pending.RULE,
+    sync_error.RULE,
+    declared_not_in_core.RULE,
+    unmanaged_in_core.RULE,
+    edited_outside_sync.RULE,
+    stack_not_running.RULE,
+    stack_files_unreadable.RULE,
+    stack_behind_git.RULE,
+    ui_defined_stack.RULE,
+    execution_failed.RULE,
+    execution_stuck.RULE,
+    procedure_failing.RULE,
+    server_unreachable.RULE,
+    version_skew.RULE,
+    alerts_not_sent.RULE,
+    placeholder_webhook_url.RULE,
+    core_transparent_mode.RULE,
+    ui_write_not_enforced.RULE,
+    database_backup_stale.RULE,
+    open_alert.RULE,
+    outage_open.RULE,
+    incident_recurring.RULE,
+)

@@ -1,0 +1,79 @@
+"""A resource has been failing since its last success, and the history says why.
+
+The history (``audit --komodo``) reads every failed Update with its log and
+classifies why it failed; an *outage* runs from the first failure to the
+next success of the same work on the same resource. One that is still open
+is the "silent multi-day outage": the stack keeps its old containers while
+every deploy fails, and unless an alerter is wired nobody looks. The finding
+names the cause, how long it has lasted and how many runs failed; the hint
+gives the usual fix and the ``postmortem`` id. Without the history this
+rule says nothing (``execution-failed`` still reports the failure).
+
+Failing: stack ``mealie``: deploys failing for 5 days on ``git pull``
+blocked by untracked files.
+
+Passing: the last deploy of ``mealie`` succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from komodo_guard.history.model import Outage
+from komodo_guard.rules.interface import (
+    FailureClass,
+    Finding,
+    LiveFacts,
+    LiveRuleInfo,
+    RuleOptions,
+    Severity,
+)
+from komodo_guard.rules.live.common import (
+    ago,
+    duration,
+    label,
+    located,
+    moment,
+    plural,
+)
+from komodo_guard.rules.live.incidents import CAUSES, FIXES, verb
+
+
+def check(
+    rule: LiveRuleInfo, facts: LiveFacts, options: RuleOptions
+) -> Iterator[Finding]:
+    """One finding per outage still open."""
+    history = facts.history
+    if history is None:
+        return
+    now_ms = int(facts.now.timestamp() * 1000)
+    for outage in history.outages:
+        if outage.open:
+            yield _finding(rule, facts, outage, now_ms)
+
+
+def _finding(
+    rule: LiveRuleInfo, facts: LiveFacts, outage: Outage, now_ms: int
+) -> Finding:
+    name, resource = label(facts.snapshot, outage.target)
+    last = outage.failures[-1]
+    return rule.finding(
+        f"{name} has failed to {verb(last.update.operation)} for "
+        f"{duration(outage.duration(now_ms))}: {CAUSES[outage.kind]} "
+        f"({plural(len(outage.failures), 'failed run')}, last "
+        f"{ago(facts.now, last.at)})",
+        resource=resource,
+        location=located(facts, resource.kind, resource.name) if resource else None,
+        hint=f"{FIXES[outage.kind]}; details: komodo-guard postmortem {outage.ident}",
+        since=moment(outage.started),
+    )
+
+
+RULE = LiveRuleInfo(
+    code="KG1101",
+    name="outage-open",
+    severity=Severity.ERROR,
+    failure_class=FailureClass.SILENT_FAILURE,
+    doc=__doc__ or "",
+    checker=check,
+)
