@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from komodo_guard.komodo.versions import KomodoVersion
+from komodo_guard.live import update_log
 from komodo_guard.live.client import CoreClient
 from komodo_guard.live.errors import CoreAuthError, CoreResponseError
 from komodo_guard.live.snapshot import LiveSnapshot, collect_snapshot
@@ -75,19 +76,26 @@ def test_no_call_per_resource(core: CoreEmulator) -> None:
     assert len(snapshot.stacks) == 1000
     assert len(snapshot.syncs) == 22
     assert len(snapshot.updates) == 250  # the 40-day-old one is outside the window
-    assert counts(core) == {
+    seen = counts(core)
+    # The first page of 100, then time slices of the rest of the window.
+    assert 3 <= seen.pop("ListUpdates") <= 3 + update_log.MAX_SLICES
+    assert seen == {
         "GetVersion": 1,
         "GetCoreInfo": 1,
         "ListServers": 1,
         "ListStacks": 1,
+        "ListFullStacks": 1,
         "ListDeployments": 1,
         "ListResourceSyncs": 1,
         "GetResourceSync": 2,  # only the Pending and the Failed sync
         "ListProcedures": 1,
         "ListActions": 1,
         "ListFullAlerters": 1,
+        "ListBuilds": 1,
+        "ListRepos": 1,
+        "ListBuilders": 1,
+        "ListSwarms": 1,
         "ListVariables": 1,
-        "ListUpdates": 3,  # pages of 100
         "ListAlerts": 1,
     }
 
@@ -151,7 +159,12 @@ def test_wrong_secret_is_an_auth_error(core: CoreEmulator) -> None:
         wrong.read("ListStacks", {})
     assert "not-the-secret" not in str(caught.value)
     snapshot = collect_snapshot(wrong)
-    assert len(snapshot.incomplete) == 12
+    # GetVersion, then every list of the pass (swarms too: the version is unknown).
+    assert len(snapshot.incomplete) == 17
+    (reason,) = {entry.reason for entry in snapshot.incomplete}
+    assert reason.startswith("Core refused the API")
+    assert "(401)" in reason
+    assert "not-the-secret" not in reason
 
 
 def test_truncated_write_is_not_retried(core: CoreEmulator) -> None:

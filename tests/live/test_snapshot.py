@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from komodo_guard.komodo.versions import KomodoVersion
 from komodo_guard.live.client import CoreClient
@@ -72,6 +73,11 @@ def answers(**overrides: Any) -> dict[str, Any]:
             "next_page": None,
         },
         "ListAlerts": {"alerts": [], "next_page": None},
+        "ListFullStacks": [],
+        "ListBuilds": [],
+        "ListRepos": [],
+        "ListBuilders": [],
+        "ListSwarms": [],
     }
     base.update(overrides)
     return base
@@ -146,9 +152,11 @@ def test_updates_are_asked_for_the_window() -> None:
     collect(core, window_days=7)
     (params,) = [params for _, kind, params in core.calls if kind == "ListUpdates"]
     since = int(datetime(2026, 11, 24, tzinfo=UTC).timestamp() * 1000)
-    assert params == {"query": {"start_ts": {"$gte": since}}, "page": 0}
+    assert params["query"]["start_ts"]["$gte"] == since
+    assert params["query"]["start_ts"]["$lte"] >= NOW.timestamp() * 1000
     (alerts,) = [params for _, kind, params in core.calls if kind == "ListAlerts"]
-    assert alerts == {"query": {"resolved": False}, "page": 0}
+    window = [{"resolved": False}, {"ts": {"$gte": since}}]
+    assert alerts == {"query": {"$or": window}, "page": 0}
 
 
 def test_lists_ask_for_everything() -> None:
@@ -212,9 +220,10 @@ def test_refresh_writes_first_then_reads() -> None:
         ],
         key=str,
     )
+    kinds = [kind for _, kind, _ in core.calls]
     last_write = max(i for i, call in enumerate(core.calls) if call[0] == "/write")
-    version_read = [kind for _, kind, _ in core.calls].index("GetVersion")
-    assert last_write < version_read
+    assert kinds[0] == "GetVersion"  # the version decides which calls exist
+    assert last_write < kinds.index("GetCoreInfo")
     assert snapshot.refreshed
 
 
@@ -237,7 +246,177 @@ def test_failed_refresh_is_incomplete() -> None:
 def test_progress_reports_every_call_with_a_growing_total() -> None:
     steps: list[Step] = []
     collect(FakeCore(answers()), progress=steps.append)
-    assert len(steps) == 13  # 12 kinds + one GetResourceSync
-    assert [step.done for step in steps] == list(range(1, 14))
-    assert steps[-1].total == 13
+    assert len(steps) == 18  # 17 calls + one GetResourceSync
+    assert [step.done for step in steps] == list(range(1, 19))
+    assert steps[-1].total == 18
     assert all(step.done <= step.total for step in steps)
+
+
+# -- update log, alerts and versions -------------------------------------------
+
+
+def deploy(ident: str, start: int, success: bool, target: str = "id-web") -> Any:
+    return {
+        "id": ident,
+        "operation": "DeployStack",
+        "start_ts": start,
+        "success": success,
+        "status": "Complete",
+        "username": "Git Webhook",
+        "operator": "000000000000000000000003",
+        "target": {"type": "Stack", "id": target},
+    }
+
+
+def with_logs(params: dict[str, Any]) -> dict[str, Any]:
+    """GetUpdate: the whole Update with its log, and no ``username`` (as Core)."""
+    (listed,) = [u for u in STREAKS["updates"] if u["id"] == params["id"]]
+    whole = {key: value for key, value in listed.items() if key != "username"}
+    del whole["id"]
+    return {
+        **whole,
+        "_id": {"$oid": params["id"]},
+        "end_ts": 5,
+        "logs": [{"stage": "Git Pull", "stderr": f"failed {params['id']}"}],
+    }
+
+
+STREAKS: dict[str, Any] = {
+    "updates": [
+        deploy("f4", 60, False),
+        deploy("ok", 50, True),
+        deploy("f3", 40, False),
+        deploy("f2", 30, False),
+        deploy("f1", 20, False),
+        deploy("db-fail", 10, False, target="id-db"),
+    ],
+    "next_page": None,
+}
+
+
+def test_logs_are_read_for_streak_ends_only() -> None:
+    core = FakeCore(answers(ListUpdates=STREAKS, GetUpdate=with_logs))
+    snapshot = collect(core)
+    asked = sorted(p["id"] for _, kind, p in core.calls if kind == "GetUpdate")
+    assert asked == ["db-fail", "f1", "f3", "f4"]
+    logged = {u.id: u.logs[0].stderr for u in snapshot.updates if u.logs}
+    assert logged == {i: f"failed {i}" for i in asked}
+    assert [u.id for u in snapshot.updates] == ["f4", "ok", "f3", "f2", "f1", "db-fail"]
+    f3 = next(u for u in snapshot.updates if u.id == "f3")
+    assert (f3.end_ts, f3.username) == (5, "Git Webhook")
+
+
+def test_update_targets_carry_resource_names() -> None:
+    snapshot = collect(FakeCore(answers(ListUpdates=STREAKS, GetUpdate=with_logs)))
+    names = {u.id: u.target.name for u in snapshot.updates}
+    assert names["f1"] == "web"
+    assert names["db-fail"] == "db"
+    assert str(snapshot.updates[0].target) == "Stack web"
+
+
+def test_a_failed_log_read_is_incomplete_for_that_update() -> None:
+    refused = httpx.Response(500, json={"error": "db gone", "trace": []})
+    snapshot = collect(FakeCore(answers(ListUpdates=STREAKS, GetUpdate=refused)))
+    assert {(e.call, e.resource) for e in snapshot.incomplete} == {
+        ("GetUpdate", ident) for ident in ("f4", "f3", "f1", "db-fail")
+    }
+    assert len(snapshot.updates) == 6
+    assert not any(u.logs for u in snapshot.updates)
+
+
+def alert(ident: str, ts: int, resolved: bool) -> dict[str, Any]:
+    return {
+        "_id": {"$oid": ident},
+        "ts": ts,
+        "resolved": resolved,
+        "level": "WARNING",
+        "target": {"type": "Server", "id": "s1"},
+        "data": {"type": "ServerUnreachable", "data": {}},
+    }
+
+
+def test_alerts_of_the_window_and_older_open_ones() -> None:
+    listed = {
+        "alerts": [alert("new", 2, True), alert("old-open", 1, False)],
+        "next_page": None,
+    }
+    snapshot = collect(FakeCore(answers(ListAlerts=listed)))
+    assert [a.id for a in snapshot.alerts] == ["new", "old-open"]
+    assert [a.id for a in snapshot.open_alerts] == ["old-open"]
+    assert snapshot.alerts[0].kind == "ServerUnreachable"
+
+
+def test_endless_alert_pages_are_cut_and_said() -> None:
+    def endless(params: dict[str, Any]) -> dict[str, Any]:
+        page = params["page"]
+        return {"alerts": [alert(f"a{page}", page, True)], "next_page": page + 1}
+
+    snapshot = collect(FakeCore(answers(ListAlerts=endless)))
+    (entry,) = snapshot.incomplete
+    assert entry.call == "ListAlerts"
+    assert entry.reason.startswith("stopped after 200 items")
+    assert len(snapshot.alerts) == 200
+
+
+@pytest.mark.parametrize(("version", "swarms"), [("1.19.5", False), ("2.0.0", True)])
+def test_swarms_are_read_from_komodo_2_on(version: str, swarms: bool) -> None:
+    core = FakeCore(answers(GetVersion={"version": version}))
+    snapshot = collect(core)
+    assert snapshot.complete, snapshot.incomplete
+    assert (core.count("ListSwarms") == 1) is swarms
+    assert snapshot.names("swarm") == frozenset()
+
+
+def test_every_kind_has_its_names() -> None:
+    listed = [{"id": "b1", "name": "image"}]
+    snapshot = collect(FakeCore(answers(ListBuilds=listed, ListRepos=listed)))
+    assert snapshot.names("build") == {"image"}
+    assert snapshot.names("repo") == {"image"}
+    assert snapshot.names("builder") == frozenset()
+    assert snapshot.names("stack") == {"web", "db"}
+    assert snapshot.names("variable") is None
+
+
+def test_stacks_carry_their_file_differences() -> None:
+    full = [
+        {
+            "_id": {"$oid": "id-web"},
+            "info": {
+                "deployed_contents": [{"path": "compose.yaml", "contents": "a"}],
+                "remote_contents": [{"path": "compose.yaml", "contents": "b"}],
+                "remote_errors": [{"path": "extra.yaml", "contents": "gone"}],
+            },
+        }
+    ]
+    snapshot = collect(FakeCore(answers(ListFullStacks=full)))
+    web, db = snapshot.stacks
+    assert (web.changed_files, web.remote_errors) == (
+        ("compose.yaml",),
+        ("extra.yaml",),
+    )
+    assert (db.changed_files, db.remote_errors) == ((), ())
+    assert '"contents"' not in repr(snapshot)
+    assert "gone" not in repr(snapshot)
+
+
+def test_an_unexpected_failure_is_incomplete_not_a_crash() -> None:
+    def broken(params: dict[str, Any]) -> Any:
+        raise RuntimeError("a bug somewhere below the client")
+
+    snapshot = collect(FakeCore(answers(ListRepos=broken)))
+    (entry,) = snapshot.incomplete
+    assert entry == Incomplete("ListRepos", "could not read the answer (RuntimeError)")
+    assert len(snapshot.stacks) == 2
+
+
+def test_the_garbage_collector_is_restored() -> None:
+    import gc
+
+    collect(FakeCore(answers()))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        collect(FakeCore(answers()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

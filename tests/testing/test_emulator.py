@@ -236,3 +236,40 @@ def test_requests_are_logged(core: CoreEmulator) -> None:
         ("/read/ListStacks", "ListStacks"),
         ("/read/GetStack", "GetStack"),
     ]
+
+
+def test_reset_fault_aborts_the_connection(core: CoreEmulator) -> None:
+    core.inject("ListStacks", Fault("reset"))
+    with pytest.raises(ConnectionResetError):
+        post(core, "/read/ListStacks", {})
+
+
+def test_close_fault_closes_without_an_answer(core: CoreEmulator) -> None:
+    core.inject("ListStacks", Fault("close"))
+    with pytest.raises(http.client.RemoteDisconnected):
+        post(core, "/read/ListStacks", {})
+
+
+def test_latency_option_delays_every_request(demo: Scenario) -> None:
+    with CoreEmulator(demo, latency=0.2) as core:
+        for path in ("/read/GetVersion", "/execute/RunSync"):
+            began = time.monotonic()
+            post(core, path, {"sync": "homelab"})
+            assert time.monotonic() - began >= 0.2
+
+
+def test_requests_are_served_concurrently(core: CoreEmulator) -> None:
+    core.inject("ListStacks", Fault("hang"))
+
+    def hung() -> None:
+        with pytest.raises((OSError, http.client.HTTPException)):
+            post(core, "/read/ListStacks", {}, timeout=2)
+
+    held = threading.Thread(target=hung, daemon=True)
+    held.start()
+    deadline = time.monotonic() + 2
+    while ("/read/ListStacks", "ListStacks") not in core.requests:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert call(core, "read", "GetVersion") == {"version": "2.3.2"}
+    assert held.is_alive()

@@ -44,7 +44,8 @@ class Slice:
 
 def first_page(client: CoreClient, since: int) -> Item:
     """Page 0 of the window: the newest updates since ``since``."""
-    answer = client.read("ListUpdates", {"query": Slice(since, 2**62).query()})
+    params = {"query": Slice(since, 2**62).query(), "page": 0}
+    answer = client.read("ListUpdates", params)
     return answer if isinstance(answer, dict) else {}
 
 
@@ -102,23 +103,24 @@ def streak_ends(items: Iterable[Item]) -> list[str]:
 
 def _failure_runs(items: Iterable[Item]) -> Iterator[list[str]]:
     """Runs of failed update ids (oldest first), grouped per target and
-    operation, newest run first."""
-    open_runs: dict[tuple[str, str, str], list[str]] = {}
-    finished: list[tuple[int, list[str]]] = []
+    operation: runs still open first, then by when they ended, newest first
+    (ties: the newer last failure first)."""
+    open_runs: dict[tuple[str, str, str], list[Item]] = {}
+    finished: list[tuple[int, int, list[Item]]] = []
     for item in sorted(items, key=_start):
         if item.get("status") not in ("Complete", None):
             continue
         key = _stream(item)
         if item.get("success") is False:
-            open_runs.setdefault(key, []).append(_identity(item))
+            open_runs.setdefault(key, []).append(item)
             continue
         run = open_runs.pop(key, None)
         if run:
-            finished.append((_start(item), run))
-    finished.extend((2**62, run) for run in open_runs.values())
-    finished.sort(key=lambda entry: entry[0], reverse=True)
-    for _, run in finished:
-        yield run
+            finished.append((_start(item), _start(run[-1]), run))
+    finished.extend((2**62, _start(run[-1]), run) for run in open_runs.values())
+    finished.sort(key=lambda entry: entry[:2], reverse=True)
+    for _, _, run in finished:
+        yield [_identity(item) for item in run]
 
 
 def details_job(client: CoreClient, ident: str) -> Callable[[], Any]:

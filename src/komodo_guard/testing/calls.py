@@ -8,7 +8,7 @@ after `CoreState.settle`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from komodo_guard.komodo.patterns import compile_pattern
@@ -180,7 +180,36 @@ def _no_info(state: CoreState, record: JSON) -> None:
 
 
 def _stack_full(state: CoreState, record: JSON) -> JSON:
-    return shapes.stack_info(record)
+    return shapes.stack_info(record, state.config("stacks", record))
+
+
+def _build_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.build_list_info(record, config)
+
+
+def _repo_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.repo_list_info(
+        record, config, state.server_names().get(config["server_id"])
+    )
+
+
+def _builder_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.builder_list_info(config)
+
+
+def _swarm_list(state: CoreState, record: JSON, config: JSON) -> JSON:
+    return shapes.swarm_list_info(record, config)
+
+
+def _since_2(handler: Handler, call: str) -> Handler:
+    """`handler` on Komodo 2.x; an unknown request type on older Cores."""
+
+    def handle(state: CoreState, params: JSON) -> Any:
+        if int(state.version.split(".")[0]) < 2:
+            raise CoreError(422, f"unknown variant `{call}` for /read")
+        return handler(state, params)
+
+    return handle
 
 
 def _server_full(state: CoreState, record: JSON) -> JSON:
@@ -191,21 +220,49 @@ def _server_full(state: CoreState, record: JSON) -> JSON:
 
 
 def _history(
-    items: list[JSON], params: JSON, ts_key: str
+    newest_first: Iterable[JSON], params: JSON
 ) -> tuple[list[JSON], int | None]:
+    """One page of 100 matching items, and the next page's number if any.
+
+    Stops reading `newest_first` once the page and one more match are found.
+    """
+    query = params.get("query") or {}
+    page = int(params.get("page") or 0)
+    wanted = (page + 1) * PAGE_SIZE + 1
+    chosen: list[JSON] = []
     try:
-        chosen = [i for i in items if matches(i, params.get("query") or {})]
+        for item in newest_first:
+            if matches(item, query):
+                chosen.append(item)
+                if len(chosen) == wanted:
+                    break
     except ValueError as error:
         raise CoreError(400, str(error)) from error
-    chosen.sort(key=lambda i: int(i[ts_key]), reverse=True)
-    page = int(params.get("page") or 0)
     window = chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    more = len(chosen) > (page + 1) * PAGE_SIZE
-    return window, page + 1 if more else None
+    return window, page + 1 if len(chosen) == wanted else None
+
+
+def _start_range(query: JSON) -> tuple[float, float]:
+    """The ``start_ts`` bounds a ListUpdates query sets at its top level."""
+    low, high = float("-inf"), float("inf")
+    bounds = query.get("start_ts")
+    if not isinstance(bounds, dict):
+        return low, high
+    for op, value in bounds.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        if op in ("$gte", "$gt"):
+            low = max(low, value + (op == "$gt"))
+        elif op in ("$lte", "$lt"):
+            high = min(high, value - (op == "$lt"))
+    return low, high
 
 
 def list_updates(state: CoreState, params: JSON) -> JSON:
-    window, next_page = _history(state.updates, params, "start_ts")
+    query = params.get("query")
+    low, high = _start_range(query if isinstance(query, dict) else {})
+    candidates = state.updates_between(low, high)
+    window, next_page = _history(reversed(candidates), params)
     return {
         "updates": [shapes.update_list_item(u) for u in window],
         "next_page": next_page,
@@ -213,7 +270,8 @@ def list_updates(state: CoreState, params: JSON) -> JSON:
 
 
 def list_alerts(state: CoreState, params: JSON) -> JSON:
-    window, next_page = _history(state.alerts, params, "ts")
+    newest = sorted(state.alerts, key=lambda a: int(a["ts"]), reverse=True)
+    window, next_page = _history(newest, params)
     return {"alerts": copy.deepcopy(window), "next_page": next_page}
 
 
@@ -230,6 +288,28 @@ def list_tags(state: CoreState, params: JSON) -> list[JSON]:
         }
         for n in names
     ]
+
+
+def get_server_state(state: CoreState, params: JSON) -> JSON:
+    record = state.find("servers", _required(params, "server"))
+    return {"status": shapes.server_state(record, state.config("servers", record))}
+
+
+def list_stack_services(state: CoreState, params: JSON) -> list[JSON]:
+    record = state.find("stacks", _required(params, "stack"))
+    server_id = state.config("stacks", record)["server_id"]
+    server = (server_id, state.server_names().get(server_id))
+    return shapes.stack_services(record, server)
+
+
+def list_secrets(state: CoreState, params: JSON) -> list[str]:
+    """Core's secret names, plus a Server's or Builder's own when targeted."""
+    names = set(state.scenario.secrets)
+    target = params.get("target")
+    if isinstance(target, dict) and target.get("type") in ("Server", "Builder"):
+        key = "servers" if target["type"] == "Server" else "builders"
+        names |= set(state.find(key, str(target.get("id", ""))).get("secrets", []))
+    return sorted(names)
 
 
 def list_variables(state: CoreState, params: JSON) -> list[JSON]:
@@ -255,6 +335,13 @@ READ: Mapping[str, Handler] = {
     "ListActions": _lister("actions", _action_list),
     "ListAlerters": _lister("alerters", _alerter_list),
     "ListFullAlerters": _full("alerters", _no_info),
+    "ListBuilds": _lister("builds", _build_list),
+    "ListRepos": _lister("repos", _repo_list),
+    "ListBuilders": _lister("builders", _builder_list),
+    "ListSwarms": _since_2(_lister("swarms", _swarm_list), "ListSwarms"),
+    "GetServerState": get_server_state,
+    "ListStackServices": list_stack_services,
+    "ListSecrets": list_secrets,
     "ListVariables": list_variables,
     "ListTags": list_tags,
     "ListUpdates": list_updates,
@@ -308,6 +395,7 @@ def _finish_stack(record: JSON, if_changed: bool) -> Callable[[JSON, int], None]
             ]
             record["deployed_hash"] = latest
             record["state"] = "running"
+            record["changed_files"] = []
         update["success"] = True
 
     return finish
@@ -366,6 +454,14 @@ def _finish_run(
     return finish
 
 
+def _refuse(record: JSON) -> None:
+    """Fail before any Update exists, as Core does when it refuses to start
+    work (the scenario's ``execute_error``)."""
+    message = record.get("execute_error")
+    if message:
+        raise CoreError(500, str(message))
+
+
 def deploy_stack(
     state: CoreState,
     params: JSON,
@@ -374,6 +470,7 @@ def deploy_stack(
     operator: str = "admin-user-id",
 ) -> JSON:
     record = state.find("stacks", _required(params, "stack"))
+    _refuse(record)
     target = {"type": "Stack", "id": record["id"]}
     return state.start(
         "DeployStack", target, _finish_stack(record, if_changed), operator
@@ -384,6 +481,7 @@ def run_sync(
     state: CoreState, params: JSON, *, operator: str = "admin-user-id"
 ) -> JSON:
     record = state.find("syncs", _required(params, "sync"))
+    _refuse(record)
 
     def applied(end_ms: int) -> None:
         record["pending"] = []
@@ -401,6 +499,7 @@ def run_sync(
 def _runner(key: str, param: str, operation: str) -> Callable[..., JSON]:
     def run(state: CoreState, params: JSON, *, operator: str = "admin-user-id") -> JSON:
         record = state.find(key, _required(params, param))
+        _refuse(record)
         target = {"type": shapes.KINDS[key][1], "id": record["id"]}
         finish = _finish_run(record, "run_fails", lambda end_ms: None)
         return state.start(operation, target, finish, operator)
@@ -412,17 +511,30 @@ run_procedure = _runner("procedures", "procedure", "RunProcedure")
 run_action = _runner("actions", "action", "RunAction")
 
 
-def batch_deploy_if_changed(state: CoreState, params: JSON) -> list[JSON]:
-    pattern = compile_pattern(_required(params, "pattern"))
-    if pattern.errors:
-        raise CoreError(400, f"invalid pattern: {pattern.errors[0]}")
-    names = sorted(
-        r["name"] for r in state.records["stacks"] if pattern.matches(r["name"])
-    )
-    return [
-        {"status": "Ok", "data": deploy_stack(state, {"stack": n}, if_changed=True)}
-        for n in names
-    ]
+def _batch(key: str, param: str, single: Handler) -> Handler:
+    """A ``Batch*`` execution: `single` for every resource the pattern matches.
+
+    As in Core (``list_full_for_user_using_pattern``), names that match no
+    resource are skipped; a matched resource whose execution is refused before
+    it starts becomes an ``Err`` item naming it.
+    """
+
+    def handle(state: CoreState, params: JSON) -> list[JSON]:
+        pattern = compile_pattern(_required(params, "pattern"))
+        if pattern.errors:
+            raise CoreError(400, f"invalid pattern: {pattern.errors[0]}")
+        names = sorted(
+            r["name"] for r in state.records[key] if pattern.matches(r["name"])
+        )
+        items = []
+        for name in names:
+            try:
+                items.append({"status": "Ok", "data": single(state, {param: name})})
+            except CoreError as error:
+                items.append(shapes.batch_error(name, error.message))
+        return items
+
+    return handle
 
 
 EXECUTE: Mapping[str, Handler] = {
@@ -430,8 +542,15 @@ EXECUTE: Mapping[str, Handler] = {
     "DeployStackIfChanged": lambda state, params: deploy_stack(
         state, params, if_changed=True
     ),
-    "BatchDeployStackIfChanged": batch_deploy_if_changed,
+    "BatchDeployStack": _batch("stacks", "stack", deploy_stack),
+    "BatchDeployStackIfChanged": _batch(
+        "stacks",
+        "stack",
+        lambda state, params: deploy_stack(state, params, if_changed=True),
+    ),
     "RunSync": run_sync,
     "RunProcedure": run_procedure,
+    "BatchRunProcedure": _batch("procedures", "procedure", run_procedure),
     "RunAction": run_action,
+    "BatchRunAction": _batch("actions", "action", run_action),
 }

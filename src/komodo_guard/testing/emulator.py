@@ -8,11 +8,19 @@ pinned: an unknown resource is 404, an unknown request type 422, a body that is
 not JSON 400. The caller is an admin unless ``admin=False`` (then secret
 Variables are masked). Faults (`Fault`) are injected per request type, ``"*"``
 for every call, ``"listener"`` for webhooks and ``"version"`` for ``GET /version``.
+
+Requests are served concurrently, one thread each; ``latency`` seconds are
+waited before every answer (outside any lock), so a benchmark sees the round
+trips of a remote Core while the emulator's own work stays small: answers are
+built and encoded under the state lock, without copying the big lists.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +31,11 @@ from komodo_guard.testing import calls, listener
 from komodo_guard.testing.scenario import Scenario
 from komodo_guard.testing.state import CoreError, CoreState
 
-FaultKind = Literal["latency", "status", "malformed", "truncated", "hang"]
+FaultKind = Literal[
+    "latency", "status", "malformed", "truncated", "hang", "reset", "close"
+]
+_POLL_SECONDS = 0.05
+"""How often the server checks for `CoreEmulator.stop` (the default is 0.5 s)."""
 _GROUPS = {"read": calls.READ, "write": calls.WRITE, "execute": calls.EXECUTE}
 
 
@@ -32,8 +44,9 @@ class Fault:
     """Trouble to inject: ``latency`` sleeps `seconds` then answers; ``status``
     answers `status` with an error body; ``malformed`` answers 200 with invalid
     JSON; ``truncated`` promises more bytes than it sends and closes; ``hang``
-    never answers until `CoreEmulator.stop`. `times` = how many requests it
-    affects (None = all)."""
+    never answers until `CoreEmulator.stop`; ``reset`` aborts the connection
+    (TCP RST) after reading the request; ``close`` closes it without answering.
+    `times` = how many requests it affects (None = all)."""
 
     kind: FaultKind
     seconds: float = 0
@@ -52,8 +65,11 @@ class CoreEmulator:
         api_secret: str = "secret",
         update_seconds: float = 0.2,
         admin: bool = True,
+        latency: float = 0.0,
     ) -> None:
         self.state = CoreState(scenario, update_seconds=update_seconds, admin=admin)
+        self.latency = latency
+        """Seconds waited before answering every request."""
         self.api_key = api_key
         self.api_secret = api_secret
         self.url = ""
@@ -66,12 +82,14 @@ class CoreEmulator:
 
     def start(self) -> None:
         """Listen on an ephemeral loopback port and serve in a background thread."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        server = _Server(("127.0.0.1", 0), _handler_for(self))
         server.block_on_close = False
         self._server = server
         self.url = f"http://127.0.0.1:{server.server_address[1]}"
         self._stopping.clear()
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(_POLL_SECONDS,), daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -123,7 +141,13 @@ class CoreEmulator:
         """Wait `seconds` (None = until stop), ending early when stopping."""
         self._stopping.wait(seconds)
 
-    def dispatch(self, group: str, call: str, params: Any) -> Any:
+    def dispatch(self, group: str, call: str, params: Any) -> bytes:
+        """The JSON answer to one request.
+
+        Handlers run under the state lock; the encoding does not, which is
+        safe because answers share only what no request changes (configs,
+        targets) and copy the rest.
+        """
         handler = _GROUPS[group].get(call)
         if handler is None:
             raise CoreError(422, f"unknown variant `{call}` for /{group}")
@@ -131,12 +155,24 @@ class CoreEmulator:
             raise CoreError(422, f"params of {call} must be a JSON object")
         with self.state.lock:
             self.state.settle()
-            return handler(self.state, params)
+            answer = handler(self.state, params)
+        return json.dumps(answer).encode()
 
     def webhook(self, path: str, headers: dict[str, str], body: bytes) -> None:
         with self.state.lock:
             self.state.settle()
             listener.handle(self.state, path, headers, body)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    """Room for many clients connecting at once (the default backlog is 5)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client gave up (a timeout, a fault it provoked)."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _handler_for(emulator: CoreEmulator) -> type[BaseHTTPRequestHandler]:
@@ -150,11 +186,16 @@ class _CoreHandler(BaseHTTPRequestHandler):
     core: CoreEmulator
     timeout = 5
     server_version = "komodo-guard-emulator"
+    protocol_version = "HTTP/1.1"
+    """Keep-alive, as Core's server does: no new connection per request."""
+    disable_nagle_algorithm = True
+    """Headers and body leave at once instead of waiting for a delayed ACK."""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Silence the per-request stderr line of `BaseHTTPRequestHandler`."""
 
     def do_GET(self) -> None:
+        self.core.hold(self.core.latency)
         if self.path != "/version":
             self._error(404, f"no route GET {self.path}")
             return
@@ -165,6 +206,7 @@ class _CoreHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.core.hold(self.core.latency)
         if self.path.startswith("/listener/"):
             self._listener(body)
             return
@@ -185,7 +227,7 @@ class _CoreHandler(BaseHTTPRequestHandler):
         except CoreError as error:
             self._error(error.status, error.message)
             return
-        self._send(200, json.dumps(result).encode(), "application/json")
+        self._send(200, result, "application/json")
 
     def _listener(self, body: bytes) -> None:
         self.core.requests.append((self.path, "listener"))
@@ -232,6 +274,13 @@ class _CoreHandler(BaseHTTPRequestHandler):
             self._send(200, b'{"error": "this is not json', "application/json")
         elif fault.kind == "truncated":
             self._truncated()
+        elif fault.kind == "reset":
+            linger = struct.pack("ii", 1, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.connection.close()
+            self.close_connection = True
+        elif fault.kind == "close":
+            self.close_connection = True
         else:
             self.core.hold(None)
             self.close_connection = True

@@ -6,6 +6,14 @@ with ``ago = "5d"`` (also ``resolved_ago``, ``last_sync_ago``, ``last_run_ago``;
 units ``d``, ``h``, ``m``, ``s``, combinable as ``"3d12h"``), so a scenario
 describes "failing for five days" whenever it is loaded. TOML and JSON are
 accepted; a bad file raises `ScenarioError` naming the file and line.
+
+Stacks may say what git holds against what was deployed: ``changed_files``
+(paths whose contents in git differ from the deployed ones) and
+``remote_errors`` (paths Core could not read from git). ``secrets`` lists the
+names of Core's own ``[secrets]`` (ListSecrets; a server or builder may list its
+own ``secrets`` too). ``execute_error`` on a resource makes Core refuse to start
+work on it: single executions answer with that error, batch executions report
+it as a failed item.
 """
 
 from __future__ import annotations
@@ -25,11 +33,16 @@ _LISTS = (
     "procedures",
     "actions",
     "alerters",
+    "builds",
+    "repos",
+    "builders",
+    "swarms",
     "variables",
     "updates",
     "alerts",
 )
-_NAMED = _LISTS[:8]
+_NAMED = _LISTS[:12]
+_PATH_LISTS = ("changed_files", "remote_errors", "missing_files")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
@@ -51,10 +64,15 @@ class Scenario:
     procedures: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     alerters: list[dict[str, Any]] = field(default_factory=list)
+    builds: list[dict[str, Any]] = field(default_factory=list)
+    repos: list[dict[str, Any]] = field(default_factory=list)
+    builders: list[dict[str, Any]] = field(default_factory=list)
+    swarms: list[dict[str, Any]] = field(default_factory=list)
     variables: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     webhook_secret: str = ""
+    secrets: list[str] = field(default_factory=list)
 
 
 def parse_ago(text: str) -> float:
@@ -106,6 +124,11 @@ def _build(path: Path, text: str, data: dict[str, Any]) -> Scenario:
             raise ScenarioError(
                 f"{path}:{_line_of(text, key)}: `{key}` must be a string"
             )
+    secrets = data.get("secrets", [])
+    if not isinstance(secrets, list) or not all(isinstance(s, str) for s in secrets):
+        raise ScenarioError(
+            f"{path}:{_line_of(text, 'secrets')}: `secrets` must be an array of names"
+        )
     if not isinstance(data.get("core_info", {}), dict):
         raise ScenarioError(f"{path}:{_line_of(text, 'core_info')}: expected a table")
     return Scenario(**data)
@@ -132,6 +155,10 @@ def _item_problem(key: str, item: dict[str, Any]) -> str:
                 parse_ago(str(item[key_name]))
             except ValueError as error:
                 return f"`{key_name}`: {error}"
+    for key_name in _PATH_LISTS:
+        paths = item.get(key_name, [])
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            return f"`{key_name}` must be an array of file paths"
     if key in ("updates", "alerts") and not isinstance(item.get("target"), dict):
         return '`target` must be a table like { type = "Stack", name = "traefik" }'
     return ""

@@ -26,6 +26,22 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "procedures": ("procedure", "Procedure"),
     "actions": ("action", "Action"),
     "alerters": ("alerter", "Alerter"),
+    "builds": ("build", "Build"),
+    "repos": ("repo", "Repo"),
+    "builders": ("builder", "Builder"),
+    "swarms": ("swarm", "Swarm"),
+}
+
+#: A stack's state -> the state of each of its containers (None: no container).
+_CONTAINER_STATES: Mapping[str, str | None] = {
+    "running": "running",
+    "deploying": "running",
+    "paused": "paused",
+    "stopped": "exited",
+    "created": "created",
+    "restarting": "restarting",
+    "dead": "dead",
+    "removing": "removing",
 }
 
 #: Service-user ids Core writes as an Update's operator (FACTS §3.4).
@@ -47,17 +63,28 @@ def config_defaults(version: str, kind: str) -> JSON:
 
 
 def config_of(
-    version: str, kind: str, record: JSON, server_ids: Mapping[str, str]
+    version: str, kind: str, record: JSON, ids: Mapping[tuple[str, str], str]
 ) -> JSON:
-    """The full config: defaults, then top-level shortcuts, then ``config``."""
+    """The full config: defaults, then top-level shortcuts, then ``config``.
+
+    ``server = "name"``, ``builder = "name"`` and ``servers = [...]`` (swarms)
+    become the ids Core stores, looked up in ``ids`` ((target type, name) -> id).
+    """
     config = config_defaults(version, kind)
     for key, value in record.items():
         if key in config and key != "name":
             config[key] = copy.deepcopy(value)
     config.update(copy.deepcopy(record.get("config", {})))
-    server = record.get("server")
-    if isinstance(server, str) and "server_id" in config:
-        config["server_id"] = server_ids.get(server, server)
+    for shortcut, key, target_type in (
+        ("server", "server_id", "Server"),
+        ("builder", "builder_id", "Builder"),
+    ):
+        name = record.get(shortcut)
+        if isinstance(name, str) and key in config:
+            config[key] = ids.get((target_type, name), name)
+    servers = record.get("servers")
+    if isinstance(servers, list) and "server_ids" in config:
+        config["server_ids"] = [ids.get(("Server", str(n)), str(n)) for n in servers]
     return config
 
 
@@ -102,9 +129,8 @@ def server_info(record: JSON, config: JSON, version: str) -> JSON:
         "disk_critical",
     )
     sends = [key for key in config if key.startswith("send_")]
-    state = record.get("state", "Ok" if config.get("enabled", True) else "Disabled")
     return {
-        "state": state,
+        "state": server_state(record, config),
         "err": None,
         "stats": None,
         "alerting_thresholds": {key: float(config[key]) for key in thresholds},
@@ -164,7 +190,89 @@ def stack_list_info(record: JSON, config: JSON, server_name: str | None) -> JSON
     }
 
 
-def stack_info(record: JSON) -> JSON:
+def server_state(record: JSON, config: JSON) -> str:
+    """``Ok``, ``NotOk`` or ``Disabled``, as ListServers and GetServerState say."""
+    default = "Ok" if config.get("enabled", True) else "Disabled"
+    return str(record.get("state", default))
+
+
+def stack_services(record: JSON, server: tuple[str, str | None]) -> list[JSON]:
+    """ListStackServices: each service with its container, from the stack's state.
+
+    An ``unhealthy`` stack has its first service running and the others exited;
+    a ``down`` one has no containers.
+    """
+    state = str(record.get("state", "running"))
+    found = []
+    for index, entry in enumerate(services(record)):
+        container_state = _CONTAINER_STATES.get(state)
+        if state == "unhealthy":
+            container_state = "running" if index == 0 else "exited"
+        container = None
+        if container_state is not None:
+            container = {
+                "server_id": server[0],
+                "server_name": server[1],
+                "name": f"{record['name']}-{entry['service']}-1",
+                "image": entry["image"],
+                "state": container_state,
+                "status": None,
+            }
+        found.append(
+            {
+                "stack_id": record["id"],
+                "stack_name": record["name"],
+                "service": entry["service"],
+                "image": entry["image"],
+                "container": container,
+                "swarm_service": None,
+                "state": (container_state or "down").capitalize(),
+                "image_digests": None,
+            }
+        )
+    return found
+
+
+def stack_files(
+    record: JSON, config: JSON
+) -> tuple[list[JSON], list[JSON], list[JSON]]:
+    """What Core compares for a stack: deployed contents, contents in git, and
+    the paths it could not read from git (the scenario's ``changed_files`` and
+    ``remote_errors``). A stack never deployed has no deployed contents."""
+    changed = set(record.get("changed_files", []))
+    unreadable = list(record.get("remote_errors", []))
+    paths = list(config.get("file_paths") or ["compose.yaml"])
+    paths += [p for p in [*changed, *unreadable] if p not in paths]
+    deployed = []
+    if record.get("deployed_hash") or record.get("state", "running") != "down":
+        deployed = [{"path": p, "contents": _compose_text(record, p)} for p in paths]
+    remote = [
+        {
+            "path": p,
+            "contents": _compose_text(record, p, changed=p in changed),
+            "services": [],
+            "requires": "Redeploy",
+        }
+        for p in paths
+        if p not in unreadable
+    ]
+    errors = [
+        {"path": p, "contents": f"Failed to read {p}: No such file or directory"}
+        for p in unreadable
+    ]
+    return deployed, remote, errors
+
+
+def _compose_text(record: JSON, path: str, *, changed: bool = False) -> str:
+    lines = [f"# {record['name']}: {path}", "services:"]
+    for entry in services(record):
+        lines += [f"  {entry['service']}:", f"    image: {entry['image']}"]
+    if changed:
+        lines.append("# changed in git since the last deploy")
+    return "\n".join(lines) + "\n"
+
+
+def stack_info(record: JSON, config: JSON) -> JSON:
     names = [
         {
             "service_name": s["service"],
@@ -174,17 +282,18 @@ def stack_info(record: JSON) -> JSON:
         }
         for s in services(record)
     ]
+    deployed, remote, errors = stack_files(record, config)
     return {
         "missing_files": list(record.get("missing_files", [])),
         "deployed_project_name": record["name"],
         "deployed_hash": record.get("deployed_hash"),
         "deployed_message": record.get("deployed_message"),
-        "deployed_contents": [],
+        "deployed_contents": deployed,
         "deployed_services": names,
         "deployed_config": None,
         "latest_services": names,
-        "remote_contents": [],
-        "remote_errors": [],
+        "remote_contents": remote,
+        "remote_errors": errors,
         "latest_hash": record.get("latest_hash", record.get("deployed_hash")),
         "latest_message": record.get("latest_message"),
     }
@@ -290,6 +399,90 @@ def alerter_list_info(config: JSON) -> JSON:
     return {
         "enabled": bool(config.get("enabled")),
         "endpoint_type": endpoint.get("type", "Custom"),
+    }
+
+
+def build_list_info(record: JSON, config: JSON) -> JSON:
+    """A `BuildListItemInfo`."""
+    return {
+        "state": record.get("state", "Ok"),
+        "last_built_at": int(record.get("last_built_at", 0)),
+        "version": _version(config.get("version")),
+        "builder_id": config.get("builder_id", ""),
+        "files_on_host": bool(config.get("files_on_host")),
+        "dockerfile_contents": bool(config.get("dockerfile")),
+        "linked_repo": config.get("linked_repo", ""),
+        "linked_repo_name": None,
+        **_git(config),
+        "built_hash": record.get("built_hash"),
+        "latest_hash": record.get("latest_hash", record.get("built_hash")),
+        "image_registry_domain": None,
+    }
+
+
+def repo_list_info(record: JSON, config: JSON, server_name: str | None) -> JSON:
+    """A `RepoListItemInfo`."""
+    return {
+        "server_id": config.get("server_id", ""),
+        "server_name": server_name,
+        "builder_id": config.get("builder_id", ""),
+        "last_pulled_at": int(record.get("last_pulled_at", 0)),
+        "last_built_at": int(record.get("last_built_at", 0)),
+        **_git(config),
+        "state": record.get("state", "Ok"),
+        "cloned_hash": record.get("cloned_hash"),
+        "cloned_message": record.get("cloned_message"),
+        "built_hash": record.get("built_hash"),
+        "latest_hash": record.get("latest_hash", record.get("cloned_hash")),
+    }
+
+
+def builder_list_info(config: JSON) -> JSON:
+    """A `BuilderListItemInfo`: the builder type and what it runs on."""
+    kind = str(config.get("type") or "Url")
+    params = config.get("params") or {}
+    instance = None
+    if kind == "Server":
+        instance = params.get("server_id", "")
+    elif kind == "Aws":
+        instance = params.get("instance_type", "")
+    return {"builder_type": kind, "instance_type": instance}
+
+
+def swarm_list_info(record: JSON, config: JSON) -> JSON:
+    """A `SwarmListItemInfo`."""
+    return {
+        "server_ids": list(config.get("server_ids", [])),
+        "state": record.get("state", "Healthy"),
+        "err": None,
+    }
+
+
+def _git(config: JSON) -> JSON:
+    repo = str(config.get("repo", ""))
+    provider = str(config.get("git_provider", "github.com"))
+    return {
+        "git_provider": provider,
+        "repo": repo,
+        "branch": config.get("branch", "main"),
+        "repo_link": f"https://{provider}/{repo}" if repo else "",
+    }
+
+
+def _version(value: object) -> JSON:
+    """A `Version` table from a table or a ``"1.2.3"`` string."""
+    if isinstance(value, dict):
+        return {k: int(value.get(k, 0)) for k in ("major", "minor", "patch")}
+    parts = [int(p) for p in str(value or "0").split(".")[:3] if p.isdigit()]
+    major, minor, patch = [*parts, 0, 0, 0][:3]
+    return {"major": major, "minor": minor, "patch": patch}
+
+
+def batch_error(name: str, message: str) -> JSON:
+    """A failed item of a batch execution."""
+    return {
+        "status": "Err",
+        "data": {"name": name, "error": {"error": message, "trace": []}},
     }
 
 

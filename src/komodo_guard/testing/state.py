@@ -4,10 +4,15 @@ Work started by an execute call or a webhook finishes lazily: each request first
 calls `CoreState.settle`, which completes every Update whose time has come and
 applies its effect (a sync's pending diff cleared, a stack's deployed hash moved).
 No background thread is needed, so a stopped emulator leaves nothing running.
+
+Updates are kept sorted by ``start_ts`` and indexed by id, so a time slice of
+the log is found by bisection and GetUpdate is a dictionary lookup, however long
+the log.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 import time
@@ -62,9 +67,21 @@ class CoreState:
             self.records[key] = [
                 self._with_id(r, target_type) for r in getattr(scenario, key)
             ]
-        self.updates: list[JSON] = [
-            self._scenario_update(u, i) for i, u in enumerate(scenario.updates)
-        ]
+        self.updates: list[JSON] = sorted(
+            (self._scenario_update(u, i) for i, u in enumerate(scenario.updates)),
+            key=lambda u: int(u["start_ts"]),
+        )
+        self._stamps = [int(u["start_ts"]) for u in self.updates]
+        self._by_id = {u["_id"]["$oid"]: u for u in self.updates}
+        self._configs: dict[tuple[str, str], JSON] = {}
+        self._server_names = {r["id"]: r["name"] for r in self.records["servers"]}
+        self._index = {
+            key: {
+                **{r["name"]: r for r in records},
+                **{r["id"]: r for r in records},
+            }
+            for key, records in self.records.items()
+        }
         self.alerts: list[JSON] = [
             self._scenario_alert(a, i) for i, a in enumerate(scenario.alerts)
         ]
@@ -78,21 +95,31 @@ class CoreState:
 
     def find(self, key: str, id_or_name: str) -> JSON:
         """The record of kind `key` named or identified by `id_or_name`, or a 404."""
-        for record in self.records[key]:
-            if id_or_name in (record["id"], record["name"]):
-                return record
+        record = self._index[key].get(id_or_name)
+        if record is not None:
+            return record
         target_type = shapes.KINDS[key][1]
         raise CoreError(404, f"did not find any {target_type} matching {id_or_name}")
 
     def server_names(self) -> dict[str, str]:
-        return {r["id"]: r["name"] for r in self.records["servers"]}
-
-    def server_ids(self) -> dict[str, str]:
-        return {r["name"]: r["id"] for r in self.records["servers"]}
+        """Server id -> name (servers are fixed by the scenario)."""
+        return self._server_names
 
     def config(self, key: str, record: JSON) -> JSON:
-        kind = shapes.KINDS[key][0]
-        return shapes.config_of(self.version, kind, record, self.server_ids())
+        """The record's full config, built once; callers must not change it."""
+        cache_key = (key, record["id"])
+        config = self._configs.get(cache_key)
+        if config is None:
+            kind = shapes.KINDS[key][0]
+            config = shapes.config_of(self.version, kind, record, self.ids)
+            self._configs[cache_key] = config
+        return config
+
+    def updates_between(self, low: float, high: float) -> list[JSON]:
+        """Updates with ``low <= start_ts <= high``, oldest first."""
+        first = bisect.bisect_left(self._stamps, low)
+        last = bisect.bisect_right(self._stamps, high)
+        return self.updates[first:last]
 
     def running(self, target_id: str) -> bool:
         return any(job.update["target"]["id"] == target_id for job in self._jobs)
@@ -122,15 +149,18 @@ class CoreState:
         update_id = shapes.object_id("update", str(self.started), str(self._counter))
         update = shapes.update(update_id, operation, target, self.now_ms())
         update["operator"] = operator
-        self.updates.append(update)
+        index = bisect.bisect_right(self._stamps, update["start_ts"])
+        self._stamps.insert(index, update["start_ts"])
+        self.updates.insert(index, update)
+        self._by_id[update_id] = update
         self._jobs.append(_Job(update, time.time() + self.update_seconds, finish))
         return copy.deepcopy(shapes.public_update(update))
 
     def get_update(self, update_id: str) -> JSON:
-        for update in self.updates:
-            if update["_id"]["$oid"] == update_id:
-                return copy.deepcopy(shapes.public_update(update))
-        raise CoreError(404, f"did not find any Update with id {update_id}")
+        update = self._by_id.get(update_id)
+        if update is None:
+            raise CoreError(404, f"did not find any Update with id {update_id}")
+        return copy.deepcopy(shapes.public_update(update))
 
     # -- scenario --------------------------------------------------------------
 
