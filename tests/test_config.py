@@ -168,7 +168,7 @@ def test_errors_name_file_line_and_expectation(
         (
             "[secrets]\n",
             "config.toml:1:1: unknown key `secrets` at the top level "
-            "(allowed: komodo_version, fail_on, rules, known, tree)",
+            "(allowed: komodo_version, fail_on, rules, known, tree, komodo)",
         ),
         (
             'tree.folders = {}\ntree.repo = ["a/b"]\n',
@@ -391,6 +391,9 @@ GOOD = [
     '[known]\nservers = ["Local"]\nrepos = []\nvariables = ["A", "B"]\n',
     '[tree]\nrepos = ["owner/homelab", "group/sub/name"]\n',
     '[tree.folders]\nhomelab = "."\n"owner/other" = "vendor/other"\nx = ""\n',
+    '[komodo]\nurl = "https://komodo.example.net"\n',
+    '[komodo]\nurl = "http://127.0.0.1:9120/core"\n',
+    "[komodo]\n",
 ]
 BAD = [
     'komodo_version = "2"\n',
@@ -417,6 +420,11 @@ BAD = [
     '[tree.folders]\n"my repo" = "b"\n',
     "[tree]\nfolders = 1\n",
     "[notify]\nurls = []\n",
+    '[komodo]\nurl = "komodo.example.net"\n',
+    '[komodo]\nurl = "https://admin:pw@komodo.example.net"\n',
+    '[komodo]\nurl = "https://komodo example.net"\n',
+    "[komodo]\nurl = 8120\n",
+    '[komodo]\napi_key = "K-123"\n',
 ]
 
 
@@ -452,3 +460,20 @@ def test_loader_is_stricter_only_where_the_schema_cannot_know(
 ) -> None:
     assert VALIDATOR.is_valid(tomllib.loads(text))
     assert not _loader_accepts(tmp_path, text)
+
+
+def test_komodo_url_is_read_and_credentials_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text('[komodo]\nurl = "https://komodo.example.net"\n')
+    assert load_config(path).komodo_url == "https://komodo.example.net"
+    assert load_config(None).komodo_url is None
+    message = _error(tmp_path, '[komodo]\nurl = "https://a:b@core"\n')
+    assert message.endswith(
+        "config.toml:2:1: `komodo.url` must be the http:// or https:// address of "
+        'Komodo Core, such as "https://komodo.example.net", without user or '
+        "password (the API key and secret come from KOMODO_API_KEY and "
+        "KOMODO_API_SECRET)"
+    )
+    assert "a:b" not in message
+    unknown = _error(tmp_path, '[komodo]\nsecret = "x"\n')
+    assert "unknown key `secret` in [komodo]" in unknown

@@ -21,8 +21,15 @@ unknown key, severity or rule comes with the one that was probably meant::
     repos = ["owner/homelab"]        # git repositories this tree is
     folders = { "homelab" = ".", "owner/other" = "vendor/other" }
 
+    [komodo]
+    url = "https://komodo.example.net"   # Core for drift, audit and postmortem
+
 ``[tree] folders`` maps a Repo resource name (as ``linked_repo`` names it) or a
-git ``owner/name`` to the folder of this tree that holds its files. The JSON
+git ``owner/name`` to the folder of this tree that holds its files. ``[komodo]
+url`` is the Komodo Core the live commands read (``--komodo`` wins over it,
+``KOMODO_URL`` stands in when neither is given); the API key and secret are
+never read from this file, only from ``KOMODO_API_KEY`` / ``KOMODO_API_SECRET``.
+The JSON
 schema ``schema/komodo-guard.schema.json`` describes the same keys for editors;
 the tests keep the two in agreement.
 """
@@ -65,10 +72,11 @@ KNOWN_KINDS: Mapping[str, str] = MappingProxyType(
 # ``tree.folders`` are maps whose keys are the operator's.
 TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
     {
-        (): ("komodo_version", "fail_on", "rules", "known", "tree"),
+        (): ("komodo_version", "fail_on", "rules", "known", "tree", "komodo"),
         ("rules",): ("disable", "severity"),
         ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
         ("tree",): ("repos", "folders"),
+        ("komodo",): ("url",),
     }
 )
 
@@ -76,6 +84,7 @@ _VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
 _GIT_REPO = re.compile(r"[^\s/:@]+(/[^\s/:@]+)+")
 _RESOURCE_NAME = re.compile(r"[^\s/]+")
 _RULE_KEY = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
+_CORE_URL = re.compile(r"https?://[^\s/@]+(/[^\s@]*)?")
 
 Keys = tuple[str | int, ...]
 
@@ -108,6 +117,8 @@ class Config:
     known_names: frozenset[tuple[str, str]] = frozenset()
     tree_repos: tuple[str, ...] = ()
     tree_folders: Mapping[str, str] = field(default_factory=dict)
+    komodo_url: str | None = None
+    """``[komodo] url``: the Core the live commands read, if configured."""
 
 
 def find_config(tree: Path) -> Path | None:
@@ -170,6 +181,7 @@ class _Reader:
             raise self.fail((), "must be a table")
         tables = {keys: self.table(data, keys) for keys in TABLE_KEYS}
         rules, known, tree = tables[("rules",)], tables[("known",)], tables[("tree",)]
+        komodo = tables[("komodo",)]
         return Config(
             source=self._file.path,
             komodo_version=self.version(data.get("komodo_version")),
@@ -182,6 +194,7 @@ class _Reader:
             known_names=frozenset(self.known_names(known)),
             tree_repos=tuple(self.git_repos(tree)),
             tree_folders=MappingProxyType(self.folders(tree)),
+            komodo_url=self.core_url(komodo),
         )
 
     def table(
@@ -283,6 +296,20 @@ class _Reader:
             keys,
             f"names no rule: `{name}`{hint} (`komodo-guard rules` lists them all)",
         )
+
+    def core_url(self, komodo: Mapping[str, Any]) -> str | None:
+        """``[komodo] url``: an http(s) address without user or password."""
+        value = komodo.get("url")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _CORE_URL.fullmatch(value):
+            raise self.fail(
+                ("komodo", "url"),
+                "must be the http:// or https:// address of Komodo Core, such as "
+                '"https://komodo.example.net", without user or password (the API '
+                "key and secret come from KOMODO_API_KEY and KOMODO_API_SECRET)",
+            )
+        return value
 
     def git_repos(self, tree: Mapping[str, Any]) -> list[str]:
         """``[tree] repos``: each one a git ``owner/name``."""

@@ -35,7 +35,7 @@ def test_unknown_rule_suggests_close_ones(capsys: pytest.CaptureFixture[str]) ->
         2,
         "",
         "komodo-guard: error: unknown rule 'syntax-eror'; did you mean "
-        "`syntax-error`?\n",
+        "`syntax-error` or `sync-error`?\n",
     )
 
 

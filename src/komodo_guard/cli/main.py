@@ -12,7 +12,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from komodo_guard import __version__
@@ -20,12 +20,22 @@ from komodo_guard import __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from komodo_guard.cli.livecheck import LiveOptions
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("text", "github", "json", "sarif", "junit")
+# The live defaults, spelled here so --help needs no HTTP library; a test keeps
+# them equal to live.client.DEFAULT_TIMEOUT and the snapshot's defaults.
+TIMEOUT, WINDOW_DAYS, CONCURRENCY = 10.0, 30, 16
 
 
 class UsageError(Exception):
     """Bad input from the operator: printed as one line, exit 2."""
+
+
+class CoreUnavailableError(Exception):
+    """Komodo Core could not be read at all (unreachable, refused the key):
+    printed as one line naming the call, exit 2."""
 
 
 def _verbosity(parser: argparse.ArgumentParser, *, default: object) -> None:
@@ -79,6 +89,68 @@ def _common(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the report here instead of standard output",
     )
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a number above zero, or a usage error."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        return value
+
+    return parse
+
+
+def _live(parser: argparse.ArgumentParser, *, refresh: bool = True) -> None:
+    """How to reach Komodo Core; the key and secret come from the environment."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--komodo",
+        metavar="URL",
+        help="Komodo Core to read (default: [komodo] url in the config, else "
+        "$KOMODO_URL); the API key and secret come only from $KOMODO_API_KEY "
+        "and $KOMODO_API_SECRET",
+    )
+    which.add_argument(
+        "--demo",
+        action="store_true",
+        help="read komodo-guard's built-in Core emulator instead, started on "
+        "127.0.0.1 with a demo scenario (no Komodo needed)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"per request, default {TIMEOUT:g} s (reads are retried a few times)",
+    )
+    parser.add_argument(
+        "--window-days",
+        type=_positive(int),
+        default=WINDOW_DAYS,
+        metavar="N",
+        help=f"days of Core's update log to read, default {WINDOW_DAYS}",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive(int),
+        default=CONCURRENCY,
+        metavar="N",
+        help=f"requests to Core at once, default {CONCURRENCY}",
+    )
+    if refresh:
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="first ask Core to recompute sync pending changes and stack "
+            "caches (RefreshResourceSyncPending, RefreshStackCache): these are "
+            "WRITES, off by default; the key then needs write permission",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,6 +238,70 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="lowest severity that makes the exit code 1",
     )
+    _live(audit)
+
+    drift = commands.add_parser(
+        "drift",
+        parents=[after],
+        help="compare what git declares with what Komodo Core runs",
+        description="Live checks of Komodo Core: syncs pending, resources in git "
+        "but not in Core and the reverse, stacks not running what git holds, "
+        "failed executions. PATH (default: the current folder) is the GitOps "
+        "tree to compare with, when it declares resources.",
+        epilog="exit codes: 0 no drift, 1 drift at or above --fail-on, "
+        "2 could not check (Core unreachable, key refused, a call failed)",
+    )
+    _common(drift)
+    drift.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github inside GitHub Actions, else text)",
+    )
+    drift.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that makes the exit code 1 "
+        "(default: the config's fail_on, else warning)",
+    )
+    _live(drift)
+
+    postmortem = commands.add_parser(
+        "postmortem",
+        parents=[after],
+        help="write the postmortem of one incident from Core's update log",
+        description="Write a Markdown postmortem of one outage found in Komodo "
+        "Core's update log: timeline, impact, cause, what ended it, follow-ups.",
+        epilog="exit codes: 0 written (or listed), 2 could not (unknown "
+        "incident, Core unreachable)",
+    )
+    postmortem.add_argument(
+        "incident",
+        nargs="?",
+        help="the incident's name, e.g. git-pull-blocked-mealie-20261129T0412 "
+        "(--list shows them)",
+    )
+    postmortem.add_argument(
+        "--list",
+        action="store_true",
+        help="list the incidents of the window, newest first",
+    )
+    postmortem.add_argument(
+        "--config",
+        type=_path,
+        metavar="FILE",
+        help="settings file (default: komodo-guard.toml in the current folder)",
+    )
+    postmortem.add_argument(
+        "--output",
+        "-o",
+        type=_path,
+        metavar="FILE",
+        help="write the postmortem here instead of standard output",
+    )
+    _live(postmortem, refresh=False)
 
     explain = commands.add_parser(
         "explain", parents=[after], help="show a rule's documentation"
@@ -185,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return _dispatch(args)
-    except UsageError as error:
+    except (UsageError, CoreUnavailableError) as error:
         print(f"komodo-guard: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -231,10 +367,47 @@ def _dispatch(args: argparse.Namespace) -> int:
                 output=args.output,
                 fmt=args.format,
                 fail_on=args.fail_on,
+                live=_live_options(args) if args.komodo or args.demo else None,
             )
+    if args.command == "drift":
+        from komodo_guard.cli.drift import drift
+
+        return drift(
+            args.path,
+            komodo_version=args.komodo_version,
+            config=args.config,
+            output=args.output,
+            fmt=args.format,
+            fail_on=args.fail_on,
+            live=_live_options(args),
+        )
+    if args.command == "postmortem":
+        from komodo_guard.cli.postmortem import postmortem
+
+        return postmortem(
+            args.incident,
+            listing=args.list,
+            config=args.config,
+            output=args.output,
+            live=_live_options(args),
+        )
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()
+
+
+def _live_options(args: argparse.Namespace) -> LiveOptions:
+    from komodo_guard.cli.livecheck import LiveOptions
+
+    return LiveOptions(
+        komodo=args.komodo,
+        demo=args.demo,
+        timeout=args.timeout,
+        window_days=args.window_days,
+        refresh=getattr(args, "refresh", False),
+        concurrency=args.concurrency,
+        quiet=args.quiet,
+    )
 
 
 @contextlib.contextmanager
@@ -271,6 +444,11 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         level=level,
         format="komodo-guard: %(levelname)s: %(message)s",
         stream=sys.stderr,
+    )
+    # The retry library logs each scheduled retry as a bare WARNING without the
+    # call's name; the client's own error names the call once retries run out.
+    logging.getLogger("stamina").setLevel(
+        logging.DEBUG if level == logging.DEBUG else logging.ERROR
     )
 
 

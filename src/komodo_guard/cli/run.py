@@ -16,6 +16,7 @@ from komodo_guard.rules.interface import FailureClass, RuleOptions, Severity
 
 if TYPE_CHECKING:
     from komodo_guard.komodo.versions import KomodoVersion
+    from komodo_guard.rules.engine import RuleSettings
     from komodo_guard.workspace.model import Workspace
 
 log = logging.getLogger(__name__)
@@ -47,42 +48,26 @@ def lint_tree(
     komodo_version: str | None,
     *,
     baseline: Path | None = None,
+    core_version: KomodoVersion | None = None,
 ) -> Checked:
-    """Collect the tree, run every rule, mark suppressed and baselined findings."""
-    from komodo_guard.komodo.model import load
-    from komodo_guard.komodo.versions import KomodoVersion
+    """Collect the tree, run every rule, mark suppressed and baselined findings.
+
+    ``core_version`` (the release a Komodo Core reported) is the version to
+    check against when neither ``--komodo-version`` nor the config names one.
+    """
     from komodo_guard.rules.baseline import Baseline, BaselineError
-    from komodo_guard.rules.engine import RuleSettings, demote_unsynced, run_rules
+    from komodo_guard.rules.engine import demote_unsynced, run_rules
     from komodo_guard.rules.registry import STATIC_RULES
     from komodo_guard.rules.suppress import apply_suppressions
-    from komodo_guard.workspace.collect import FolderError, collect
 
-    wanted = komodo_version or settings.komodo_version
-    try:
-        version = _modelled(KomodoVersion.parse(wanted)) if wanted else None
-    except ValueError as error:
-        raise UsageError(str(error)) from error
-    model = load(version)
-    try:
-        workspace = collect(
-            tree, model, repos=settings.tree_repos, folders=settings.tree_folders
-        )
-    except FolderError as error:
-        raise UsageError(f"{tree}: {error}") from error
-    options = RuleOptions(
-        known_servers=settings.known_servers,
-        known_repos=settings.known_repos,
-        known_variables=settings.known_variables,
-        known_names=settings.known_names,
-    )
-    rule_settings = RuleSettings(settings.disabled, settings.severities)
+    workspace = collect_tree(tree, settings, komodo_version, core_version)
     findings = apply_suppressions(
         demote_unsynced(
             run_rules(
                 workspace,
                 STATIC_RULES,
-                options,
-                rule_settings,
+                rule_options(settings),
+                rule_settings(settings),
                 processes=_processes(workspace),
             ),
             workspace,
@@ -96,7 +81,7 @@ def lint_tree(
             raise UsageError(str(error)) from error
     result = LintResult(
         root=str(tree),
-        komodo_version=str(model.version),
+        komodo_version=str(workspace.model.version),
         findings=tuple(findings),
         files_checked=len(workspace.toml_files),
         resources=len(workspace.resources),
@@ -111,6 +96,51 @@ def lint_tree(
         ),
     )
     return Checked(result, workspace)
+
+
+def collect_tree(
+    tree: Path,
+    settings: Config,
+    komodo_version: str | None,
+    core_version: KomodoVersion | None = None,
+) -> Workspace:
+    """Read the tree for the Komodo version asked for (flag, config, else
+    ``core_version``, else the newest modelled)."""
+    from komodo_guard.komodo.model import load
+    from komodo_guard.komodo.versions import KomodoVersion
+    from komodo_guard.workspace.collect import FolderError, collect
+
+    wanted = komodo_version or settings.komodo_version
+    try:
+        version = _modelled(KomodoVersion.parse(wanted)) if wanted else core_version
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    try:
+        return collect(
+            tree,
+            load(version),
+            repos=settings.tree_repos,
+            folders=settings.tree_folders,
+        )
+    except FolderError as error:
+        raise UsageError(f"{tree}: {error}") from error
+
+
+def rule_options(settings: Config) -> RuleOptions:
+    """What the rules may consult, from the config."""
+    return RuleOptions(
+        known_servers=settings.known_servers,
+        known_repos=settings.known_repos,
+        known_variables=settings.known_variables,
+        known_names=settings.known_names,
+    )
+
+
+def rule_settings(settings: Config) -> RuleSettings:
+    """Which rules run and at what severity, from the config."""
+    from komodo_guard.rules.engine import RuleSettings
+
+    return RuleSettings(settings.disabled, settings.severities)
 
 
 # From this many declared resources on, the rules run in two processes.

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from komodo_guard.komodo.updates import Update
+from komodo_guard.komodo.updates import Target, Update
 from komodo_guard.komodo.versions import KomodoVersion
 from komodo_guard.live import update_log
 from komodo_guard.live.client import CoreClient, Pages, supported_version
@@ -472,7 +472,11 @@ def _assemble(
     def listed(call: str) -> tuple[Any, ...]:
         return tuple(results.get((call, ""), ()))
 
-    alerts = _paged(results, "ListAlerts", Alert.from_json, runner)
+    names = _names_by_id(results)
+    alerts = tuple(
+        dataclasses.replace(alert, target=_named(alert.target, names))
+        for alert in _paged(results, "ListAlerts", Alert.from_json, runner)
+    )
     return LiveSnapshot(
         url=url,
         collected_at=moment,
@@ -484,7 +488,7 @@ def _assemble(
         servers=listed("ListServers"),
         stacks=_with_files(listed("ListStacks"), listed("ListFullStacks")),
         deployments=listed("ListDeployments"),
-        syncs=_with_pending(listed("ListResourceSyncs"), results),
+        syncs=_with_pending(listed("ListResourceSyncs"), results, names),
         procedures=listed("ListProcedures"),
         actions=listed("ListActions"),
         alerters=listed("ListFullAlerters"),
@@ -543,12 +547,37 @@ def _with_files(
 
 
 def _with_pending(
-    syncs: tuple[Sync, ...], results: Mapping[tuple[str, str], Any]
+    syncs: tuple[Sync, ...],
+    results: Mapping[tuple[str, str], Any],
+    names: Mapping[str, str],
 ) -> tuple[Sync, ...]:
     return tuple(
-        dataclasses.replace(sync, pending=results.get(("GetResourceSync", sync.name)))
+        dataclasses.replace(
+            sync,
+            pending=_pending_named(results.get(("GetResourceSync", sync.name)), names),
+        )
         for sync in syncs
     )
+
+
+def _pending_named(
+    pending: SyncPending | None, names: Mapping[str, str]
+) -> SyncPending | None:
+    """Pending changes with each target's name filled in from Core's lists."""
+    if pending is None:
+        return None
+    changes = tuple(
+        dataclasses.replace(change, target=_named(change.target, names))
+        for change in pending.resource_updates
+    )
+    return dataclasses.replace(pending, resource_updates=changes)
+
+
+def _named(target: Target, names: Mapping[str, str]) -> Target:
+    """``target`` with its name, when Core listed a resource with its id."""
+    if target.name or target.id not in names:
+        return target
+    return dataclasses.replace(target, name=names[target.id])
 
 
 def _paged(

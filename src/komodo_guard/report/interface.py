@@ -6,6 +6,7 @@ import enum
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from komodo_guard.rules.interface import Finding, Severity
 
@@ -30,6 +31,39 @@ class ScopeSummary:
 
 
 @dataclass(frozen=True)
+class LiveSummary:
+    """What a run read from Komodo Core, as reports show it.
+
+    ``counts`` pairs a singular noun with how many Core returned, in report
+    order (``("stack", 7)``; ``("update", 120)`` counts the window's updates);
+    ``unread`` holds one line per call that could not be read, naming the call
+    and why. ``demo`` marks the built-in
+    emulator of ``--demo``.
+    """
+
+    url: str
+    version: str
+    since: datetime
+    until: datetime
+    counts: tuple[tuple[str, int], ...] = ()
+    unread: tuple[str, ...] = ()
+    refreshed: bool = False
+    demo: bool = False
+
+    @property
+    def window_days(self) -> int:
+        """The update log's window in whole days."""
+        return round((self.until - self.since).total_seconds() / 86400)
+
+    @property
+    def core(self) -> str:
+        """``Komodo Core 2.3.2 at URL`` (the demo says so)."""
+        version = f" {self.version}" if self.version else ""
+        place = "the built-in demo emulator at " if self.demo else ""
+        return f"Komodo Core{version} ({place}{self.url})"
+
+
+@dataclass(frozen=True)
 class LintResult:
     """What a lint run found, with enough context to explain it."""
 
@@ -41,6 +75,8 @@ class LintResult:
     scopes: tuple[ScopeSummary, ...] = ()
     repo_evidence: str = ""
     notes: tuple[str, ...] = field(default=())
+    live: LiveSummary | None = None
+    """Set when the run also read Komodo Core (``drift``, ``audit --komodo``)."""
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -70,14 +106,24 @@ class LintResult:
         """One line: what was checked and how many findings of each severity."""
         counts = self.counts()
         line = (
-            f"{plural(self.files_checked, 'file')}, "
-            f"{plural(self.resources, 'resource')} checked for Komodo "
-            f"{self.komodo_version}: {plural(counts[Severity.ERROR], 'error')}, "
+            f"{self._checked()}: {plural(counts[Severity.ERROR], 'error')}, "
             f"{plural(counts[Severity.WARNING], 'warning')}, "
             f"{plural(counts[Severity.INFO], 'info')}"
         )
         hidden = len(self.suppressed)
         return f"{line}, {hidden} suppressed" if hidden else line
+
+    def _checked(self) -> str:
+        tree = (
+            f"{plural(self.files_checked, 'file')}, "
+            f"{plural(self.resources, 'resource')} checked for Komodo "
+            f"{self.komodo_version}"
+        )
+        if self.live is None:
+            return tree
+        if not self.root:
+            return f"{self.live.core} checked"
+        return f"{tree} and {self.live.core}"
 
 
 def plural(count: int, word: str) -> str:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from komodo_guard import __version__
-from komodo_guard.report.interface import LintResult
+from komodo_guard.report.interface import LintResult, LiveSummary
 from komodo_guard.rules.interface import Finding, Severity
 
 
@@ -33,8 +33,23 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def live_to_dict(live: LiveSummary) -> dict[str, Any]:
+    """What was read from Komodo Core, for runs that read it."""
+    return {
+        "url": live.url,
+        "version": live.version or None,
+        "demo": live.demo,
+        "since": live.since.isoformat(),
+        "until": live.until.isoformat(),
+        "refreshed": live.refreshed,
+        "counts": {f"{word.replace(' ', '_')}s": n for word, n in live.counts},
+        "unread": list(live.unread),
+    }
+
+
 def render(result: LintResult) -> str:
-    """The whole result as indented JSON."""
+    """The whole result as indented JSON; ``live`` is present only when the run
+    read Komodo Core."""
     counts = result.counts()
     document = {
         "tool": {"name": "komodo-guard", "version": __version__},
@@ -56,4 +71,6 @@ def render(result: LintResult) -> str:
         "notes": list(result.notes),
         "findings": [finding_to_dict(f) for f in result.findings],
     }
+    if result.live is not None:
+        document["live"] = live_to_dict(result.live)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,7 +1,8 @@
 """JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure).
 
-One test suite per file with findings; one test case per finding, named by rule
-code, name and position. Errors and warnings are failures, infos are passing cases
+One test suite per file with findings (findings about a Komodo resource and no
+file go in ``(resources)``); one test case per finding, named by rule code, name
+and position or resource. Errors and warnings are failures, infos are passing cases
 with the message as output, suppressed findings are skipped with their reason. A
 clean run is one passing case, so the report is never empty.
 """
@@ -17,7 +18,10 @@ from komodo_guard.rules.interface import Finding, Severity
 
 def _case(suite: ElementTree.Element, finding: Finding) -> None:
     location = finding.location
-    where = f"{location.line}:{location.column}" if location else "-"
+    if location is not None:
+        where = f"{location.line}:{location.column}"
+    else:
+        where = str(finding.resource) if finding.resource else "-"
     case = ElementTree.SubElement(
         suite,
         "testcase",

@@ -65,7 +65,8 @@ def test_gaps_list_every_unchecked_area_and_incomplete_checks() -> None:
     audit = build(result(crashed))
     assert audit.gaps[: len(OFFLINE_GAPS)] == OFFLINE_GAPS
     assert [g.status for g in OFFLINE_GAPS].count(
-        "not checked: this audit reads the tree only, not Komodo Core's API"
+        "not checked: this audit reads the tree only, not Komodo Core's API "
+        "(`--komodo URL` reads it)"
     ) == 2
     (extra,) = audit.gaps[len(OFFLINE_GAPS) :]
     assert extra.covers == "rule KG201 (duplicate-name) could not run"

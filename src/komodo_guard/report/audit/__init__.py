@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import enum
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from komodo_guard.report.audit import html, markdown
 from komodo_guard.report.audit.model import build
 from komodo_guard.report.interface import LintResult
+
+if TYPE_CHECKING:
+    from komodo_guard.history.model import History
 
 
 class AuditFormat(enum.StrEnum):
@@ -28,12 +32,21 @@ class AuditFormat(enum.StrEnum):
         return cls.MARKDOWN
 
 
-def render(result: LintResult, fmt: AuditFormat, *, name: str = "") -> str:
+def render(
+    result: LintResult,
+    fmt: AuditFormat,
+    *,
+    name: str = "",
+    history: History | None = None,
+    timeline_file: str = "",
+) -> str:
     """The audit of ``result``, titled ``name``, in ``fmt``; every AuditFormat
-    member has a branch."""
-    audit = build(result, name)
+    member has a branch. ``history`` adds the recurring incidents of Core's
+    update log; Markdown links ``timeline_file`` (the SVG the caller writes
+    beside the report) instead of inlining the picture, HTML always inlines it."""
+    audit = build(result, name, history)
     match fmt:
         case AuditFormat.MARKDOWN:
-            return markdown.render(audit)
+            return markdown.render(audit, timeline_file=timeline_file)
         case AuditFormat.HTML:
             return html.render(audit)

@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from html import escape
 
 from komodo_guard import __version__
-from komodo_guard.report.audit import inline
+from komodo_guard.history.model import History
+from komodo_guard.report import timeline
+from komodo_guard.report.audit import incidents, inline
 from komodo_guard.report.audit.diagram import mermaid
 from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
 from komodo_guard.report.audit.priority import Priority
-from komodo_guard.report.audit.scope import scope_rows, sentence, verdict
+from komodo_guard.report.audit.scope import (
+    byline,
+    remaining_intro,
+    scope_rows,
+    sentence,
+    verdict,
+)
 from komodo_guard.report.interface import plural
 from komodo_guard.rules.interface import Finding
 
@@ -28,6 +36,7 @@ pre{padding:.8rem;overflow-x:auto}
 .P0{background:#fde2e1;color:#b42318}.P1{background:#fef0c7;color:#b54708}
 .P2{background:#e0f2fe;color:#026aa2}
 li{margin:.3rem 0}.hint{color:#475467}
+svg{max-width:100%;height:auto}
 """
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -167,9 +176,87 @@ def _remaining(audit: Audit) -> str:
         for g in audit.gaps
     ]
     return (
-        "<h2>What remains</h2><p>This audit read the files of the tree and nothing "
-        "else. These parts were not checked, so none of them passed:</p>"
+        f"<h2>What remains</h2><p>{inline.to_html(remaining_intro(audit))}</p>"
         + _table(("Area", "Would show", "Status"), rows)
+    )
+
+
+def _core(audit: Audit) -> str:
+    live = audit.result.live
+    if live is None:
+        return ""
+    rows = [
+        (escape(name), inline.to_html(value))
+        for name, value in incidents.core_rows(live)
+    ]
+    return "<h2>Komodo Core</h2>" + _table(("", ""), rows)
+
+
+def _incidents(audit: Audit) -> str:
+    history = audit.history
+    if history is None:
+        return ""
+    html = (
+        "<h2>Recurring incidents</h2>"
+        f"<p>{inline.to_html(incidents.history_intro(history))}</p>"
+    )
+    if not history.failures:
+        return html
+    rows = [
+        tuple(inline.to_html(cell) for cell in incidents.kind_cells(row, history))
+        for row in incidents.kind_rows(history)
+    ]
+    return "".join(
+        (
+            html,
+            _table(incidents.KIND_HEADER, rows),
+            _kind_texts(history),
+            _outages(history),
+            _incident_diagram(history),
+            "<h3>Failures over time</h3>",
+            f"<figure>{timeline.render(history)}</figure>",
+            _examples(history),
+        )
+    )
+
+
+def _kind_texts(history: History) -> str:
+    items = "".join(
+        f"<li><code>{escape(str(kind))}</code>, {escape(text.title)}: "
+        f"{inline.to_html(sentence(text.cause))} "
+        f'<span class="hint">Fix: {inline.to_html(sentence(text.fix))}</span></li>'
+        for kind, text in incidents.kind_texts(history)
+    )
+    return f"<h3>What each kind means</h3><ul>{items}</ul>"
+
+
+def _outages(history: History) -> str:
+    rows = [
+        tuple(inline.to_html(cell) for cell in row)
+        for row in incidents.outage_cells(history)
+    ]
+    return (
+        "<h3>Outages, newest first</h3>"
+        + _table(incidents.OUTAGE_HEADER, rows)
+        + f"<p>{inline.to_html(incidents.outage_note(history))}</p>"
+    )
+
+
+def _incident_diagram(history: History) -> str:
+    source = incidents.incident_mermaid(history)
+    return (
+        f'<h3>From incident kind to fix</h3><pre class="mermaid">{escape(source)}</pre>'
+    )
+
+
+def _examples(history: History) -> str:
+    examples = incidents.other_examples(history)
+    if not examples:
+        return ""
+    items = "".join(f"<li><code>{escape(line)}</code></li>" for line in examples)
+    return (
+        "<h3>Failures of no known kind</h3><p>Log lines of failures komodo-guard "
+        f"could not classify (redacted), newest first:</p><ul>{items}</ul>"
     )
 
 
@@ -179,12 +266,13 @@ def render(audit: Audit) -> str:
     body = "".join(
         (
             f"<h1>Komodo GitOps audit: {name}</h1>",
-            f"<p>Written by komodo-guard {escape(__version__)} from static checks of "
-            f"the tree against Komodo {escape(audit.result.komodo_version)}.</p>",
+            f"<p>{inline.to_html(byline(audit, __version__))}</p>",
             _scope(audit),
+            _core(audit),
             _summary(audit),
             _findings(audit),
             _diagram(audit),
+            _incidents(audit),
             _remaining(audit),
         )
     )

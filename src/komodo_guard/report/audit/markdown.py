@@ -1,15 +1,29 @@
-"""The audit as GitHub-flavoured Markdown (the Mermaid diagram renders on GitHub)."""
+"""The audit as GitHub-flavoured Markdown (the Mermaid diagrams render on GitHub).
+
+The incident timeline is an SVG picture: linked as a sibling file when the
+command writes one (GitHub shows linked SVG files, but strips SVG written inline
+in Markdown), else inline, which other Markdown viewers show.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from komodo_guard import __version__
-from komodo_guard.report.audit import inline
+from komodo_guard.history.model import History
+from komodo_guard.report import timeline
+from komodo_guard.report.audit import incidents, inline
 from komodo_guard.report.audit.diagram import mermaid
 from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
 from komodo_guard.report.audit.priority import Priority
-from komodo_guard.report.audit.scope import scope_rows, sentence, verdict
+from komodo_guard.report.audit.scope import (
+    byline,
+    remaining_intro,
+    scope_rows,
+    sentence,
+    verdict,
+)
 from komodo_guard.report.interface import plural
 from komodo_guard.rules.interface import Finding
 
@@ -153,35 +167,128 @@ def _remaining(audit: Audit) -> list[str]:
         )
         for g in audit.gaps
     ]
-    intro = (
-        "This audit read the files of the tree and nothing else. These parts "
-        "were not checked, so none of them passed:"
-    )
     return [
         "## What remains",
         "",
-        intro,
+        inline.markdown(remaining_intro(audit)),
         "",
         *_table(("Area", "Would show", "Status"), rows),
     ]
 
 
-def render(audit: Audit) -> str:
-    """The whole audit as Markdown."""
+def _core(audit: Audit) -> list[str]:
+    live = audit.result.live
+    if live is None:
+        return []
+    rows = [
+        (name, inline.markdown(value, cell=True))
+        for name, value in incidents.core_rows(live)
+    ]
+    return ["## Komodo Core", "", *_table(("", ""), rows)]
+
+
+def _incidents(audit: Audit, timeline_file: str) -> list[str]:
+    history = audit.history
+    if history is None:
+        return []
+    lines = [
+        "## Recurring incidents",
+        "",
+        inline.markdown(incidents.history_intro(history)),
+        "",
+    ]
+    if not history.failures:
+        return lines
+    rows = [
+        tuple(inline.markdown(cell, cell=True) for cell in row)
+        for row in (
+            incidents.kind_cells(r, history) for r in incidents.kind_rows(history)
+        )
+    ]
+    lines.extend(_table(incidents.KIND_HEADER, rows))
+    lines.extend(_kind_texts(history))
+    lines.extend(_outages(history))
+    lines.extend(_incident_diagram(history))
+    lines.extend(_timeline(history, timeline_file))
+    lines.extend(_examples(history))
+    return lines
+
+
+def _kind_texts(history: History) -> list[str]:
+    lines = ["### What each kind means", ""]
+    for kind, text in incidents.kind_texts(history):
+        lines.append(
+            f"- `{kind}`, {inline.markdown(text.title)}: "
+            f"{inline.markdown(sentence(text.cause))} "
+            f"Fix: {inline.markdown(sentence(text.fix))}"
+        )
+    return [*lines, ""]
+
+
+def _outages(history: History) -> list[str]:
+    rows = [
+        tuple(inline.markdown(cell, cell=True) for cell in row)
+        for row in incidents.outage_cells(history)
+    ]
+    return [
+        "### Outages, newest first",
+        "",
+        *_table(incidents.OUTAGE_HEADER, rows),
+        inline.markdown(incidents.outage_note(history)),
+        "",
+    ]
+
+
+def _incident_diagram(history: History) -> list[str]:
+    source = incidents.incident_mermaid(history)
+    return [
+        "### From incident kind to fix",
+        "",
+        "```mermaid",
+        source.rstrip("\n"),
+        "```",
+        "",
+    ]
+
+
+def _timeline(history: History, timeline_file: str) -> list[str]:
+    lines = ["### Failures over time", ""]
+    if timeline_file:
+        alt = "Failures per incident kind over the window"
+        return [*lines, f"![{alt}]({quote(timeline_file)})", ""]
+    return [*lines, timeline.render(history).rstrip("\n"), ""]
+
+
+def _examples(history: History) -> list[str]:
+    examples = incidents.other_examples(history)
+    if not examples:
+        return []
+    lines = [
+        "### Failures of no known kind",
+        "",
+        "Log lines of failures komodo-guard could not classify (redacted), "
+        "newest first:",
+        "",
+    ]
+    lines.extend(f"- {inline.code(example)}" for example in examples)
+    return [*lines, ""]
+
+
+def render(audit: Audit, *, timeline_file: str = "") -> str:
+    """The whole audit as Markdown; ``timeline_file`` is the relative name of
+    the timeline SVG written beside it (empty: the SVG is inlined)."""
     title = f"# Komodo GitOps audit: {inline.markdown(audit.name)}"
-    byline = (
-        f"Written by komodo-guard {__version__} from static checks of the tree "
-        f"against Komodo {audit.result.komodo_version}."
-    )
     lines = [
         title,
         "",
-        inline.markdown(byline),
+        inline.markdown(byline(audit, __version__)),
         "",
         *_scope(audit),
+        *_core(audit),
         *_summary(audit),
         *_findings(audit),
         *_diagram(audit),
+        *_incidents(audit, timeline_file),
         *_remaining(audit),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"

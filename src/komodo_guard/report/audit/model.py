@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from komodo_guard.report.audit.priority import Priority, priority_of
 from komodo_guard.report.audit.taxonomy import CLASS_TEXT, ClassText
 from komodo_guard.report.interface import LintResult
 from komodo_guard.rules.interface import FailureClass, Finding
+
+if TYPE_CHECKING:
+    from komodo_guard.history.model import History
 
 FIX_FIRST_LIMIT = 5
 
@@ -64,18 +68,22 @@ class Gap:
 
 
 # An offline audit of a tree reaches none of these; each names what it would show.
-OFFLINE_GAPS: tuple[Gap, ...] = (
+CORE_GAPS: tuple[Gap, ...] = (
     Gap(
         "Komodo Core: live state",
         "pending syncs, stacks not running what git holds, failed or stuck "
         "executions, alerters actually enabled, open alerts",
-        "not checked: this audit reads the tree only, not Komodo Core's API",
+        "not checked: this audit reads the tree only, not Komodo Core's API "
+        "(`--komodo URL` reads it)",
     ),
     Gap(
         "Komodo Core: update history",
         "recurring incidents, failed deploys and syncs over time",
-        "not checked: this audit reads the tree only, not Komodo Core's API",
+        "not checked: this audit reads the tree only, not Komodo Core's API "
+        "(`--komodo URL` reads it)",
     ),
+)
+HOST_GAPS: tuple[Gap, ...] = (
     Gap(
         "Docker hosts",
         "checkouts that cannot git pull, running containers no resource owns, "
@@ -90,17 +98,20 @@ OFFLINE_GAPS: tuple[Gap, ...] = (
         "not checked: this audit does not read secret stores",
     ),
 )
+OFFLINE_GAPS = CORE_GAPS + HOST_GAPS
 
 
 @dataclass(frozen=True)
 class Audit:
-    """Everything the audit report says, derived from one lint result."""
+    """Everything the audit report says, derived from one lint result and,
+    when Komodo Core was read, the history of its update log."""
 
     name: str
     result: LintResult
     groups: tuple[ClassGroup, ...]
     fix_first: tuple[FixFirst, ...]
     gaps: tuple[Gap, ...]
+    history: History | None = None
 
     def by_priority(self) -> Counter[Priority]:
         """Active findings per priority."""
@@ -117,15 +128,18 @@ class Audit:
         )
 
 
-def build(result: LintResult, name: str = "") -> Audit:
-    """The audit of ``result``, titled ``name`` (default: the tree's path)."""
+def build(result: LintResult, name: str = "", history: History | None = None) -> Audit:
+    """The audit of ``result``, titled ``name`` (default: the tree's path), with
+    the incident ``history`` of Core's update log when Core was read."""
     items = [Item(finding, priority_of(finding)) for finding in result.active]
+    offline = CORE_GAPS if result.live is None else ()
     return Audit(
         name=name or result.root,
         result=result,
         groups=_groups(items),
         fix_first=_fix_first(items),
-        gaps=OFFLINE_GAPS + _incomplete(result),
+        gaps=offline + HOST_GAPS + _incomplete(result),
+        history=history,
     )
 
 
@@ -164,7 +178,14 @@ def _fix_first(items: list[Item]) -> tuple[FixFirst, ...]:
 
 def _incomplete(result: LintResult) -> tuple[Gap, ...]:
     return tuple(
-        Gap("Static check", finding.message, "incomplete: the check could not run")
+        Gap(_area(finding), finding.message, "incomplete: the check could not run")
         for finding in result.active
         if finding.failure_class is FailureClass.INCOMPLETE
     )
+
+
+def _area(finding: Finding) -> str:
+    """Where an incomplete finding comes from: a file, Core, or a whole run."""
+    if finding.location is not None:
+        return "Static check"
+    return "Check" if finding.resource is None else f"Check of {finding.resource}"

@@ -39,11 +39,46 @@ def scope_rows(audit: Audit) -> list[tuple[str, str]]:
         ("Resources declared", str(result.resources)),
         ("Syncs", _syncs(result)),
         ("Repository", result.repo_evidence or UNKNOWN_REPO),
-        ("Checks run", "static checks of the files in the tree; see What remains"),
+        ("Checks run", _checks_run(audit)),
     ]
     if result.notes:
         rows.append(("Notes", "; ".join(result.notes)))
     return rows
+
+
+def _checks_run(audit: Audit) -> str:
+    if audit.result.live is None:
+        return "static checks of the files in the tree; see What remains"
+    return (
+        "static checks of the files in the tree, live checks of Komodo Core "
+        "against them, and the history of Core's update log; see Komodo Core "
+        "and What remains"
+    )
+
+
+def byline(audit: Audit, version: str) -> str:
+    """Who wrote the audit, from what."""
+    result = audit.result
+    line = (
+        f"Written by komodo-guard {version} from static checks of the tree "
+        f"against Komodo {result.komodo_version}"
+    )
+    if result.live is None:
+        return line + "."
+    return (
+        f"{line}, and from what {result.live.core} reported, with its update "
+        f"log of the last {result.live.window_days} days."
+    )
+
+
+def remaining_intro(audit: Audit) -> str:
+    """The sentence before the What remains table."""
+    read = "the files of the tree and nothing else"
+    if audit.result.live is not None:
+        read = "the files of the tree and Komodo Core's API, nothing else"
+    return (
+        f"This audit read {read}. These parts were not checked, so none of them passed:"
+    )
 
 
 def verdict(audit: Audit) -> str:
@@ -53,13 +88,25 @@ def verdict(audit: Audit) -> str:
     suppressed = f" {hidden} more suppressed by the operator." if hidden else ""
     if not audit.groups:
         return (
-            "No findings from the static checks of this tree." + suppressed + " That "
-            "is not a clean bill of health: the live state, the hosts and the secret "
-            "stores were not checked (see What remains)."
+            f"No findings from {_checks(audit)}." + suppressed + " That is not "
+            f"a clean bill of health: {_unchecked(audit)} were not checked (see "
+            "What remains)."
         )
     parts = ", ".join(f"{counts[p]} {p.label} ({p.meaning})" for p in Priority)
     total = plural(sum(counts.values()), "finding")
     return f"{total} to act on: {parts}.{suppressed}"
+
+
+def _checks(audit: Audit) -> str:
+    if audit.result.live is None:
+        return "the static checks of this tree"
+    return "the static checks of this tree or the live checks of Komodo Core"
+
+
+def _unchecked(audit: Audit) -> str:
+    if audit.result.live is None:
+        return "the live state, the hosts and the secret stores"
+    return "the hosts and the secret stores"
 
 
 def sentence(text: str) -> str:

@@ -1,0 +1,109 @@
+"""The timeline SVG: well-formed, one lane per kind, a dot per failure, a bar
+per outage, day ticks, accessible titles, escaped names."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ElementTree
+
+from komodo_guard.report import timeline
+from tests.report.histories import empty_history, sample_history
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(text: str) -> ElementTree.Element:
+    return ElementTree.fromstring(text)
+
+
+def test_is_an_accessible_svg_document() -> None:
+    root = parse(timeline.render(sample_history()))
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "kg-timeline-title kg-timeline-desc"
+    title = root.find(f"{NS}title")
+    assert title is not None
+    assert title.text == "Failures per incident kind, 2026-11-01 to 2026-12-01 (UTC)"
+    desc = root.find(f"{NS}desc")
+    assert desc is not None
+    assert desc.text == (
+        "6 failed updates in 4 outages. Failures per kind: git-pull-blocked: 3, "
+        "database-auth: 2, other: 1."
+    )
+
+
+def test_one_lane_per_kind_in_the_kinds_order() -> None:
+    root = parse(timeline.render(sample_history()))
+    labels = [t.text for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert labels == ["git-pull-blocked", "database-auth", "other"]
+
+
+def test_a_dot_per_failure_and_a_bar_per_outage_each_with_a_title() -> None:
+    root = parse(timeline.render(sample_history()))
+    dots = list(root.iter(f"{NS}circle"))
+    bars = [r for r in root.iter(f"{NS}rect") if r.get("rx") == "3"]
+    assert len(dots) == 6
+    assert len(bars) == 4
+    for mark in dots + bars:
+        title = mark.find(f"{NS}title")
+        assert title is not None
+        assert title.text
+    dot_titles = [c.find(f"{NS}title").text for c in dots]  # type: ignore[union-attr]
+    assert (
+        "DeployStack on Stack mealie failed at 2026-11-26 12:00 UTC "
+        "(git-pull-blocked)" in dot_titles
+    )
+    bar_titles = [b.find(f"{NS}title").text for b in bars]  # type: ignore[union-attr]
+    assert (
+        "Outage git-pull-blocked-mealie-20261126T1200: git-pull-blocked on Stack "
+        "mealie, from 2026-11-26 12:00 UTC still open, lasted 5 d" in bar_titles
+    )
+
+
+def test_open_outages_reach_the_end_of_the_window() -> None:
+    root = parse(timeline.render(sample_history()))
+    width = float(root.get("width", "0"))
+    open_bars = [
+        r
+        for r in root.iter(f"{NS}rect")
+        if r.get("rx") == "3" and "still open" in (r.findtext(f"{NS}title") or "")
+    ]
+    assert len(open_bars) == 2
+    for bar in open_bars:
+        right = float(bar.get("x", "0")) + float(bar.get("width", "0"))
+        assert abs(right - (width - timeline.RIGHT)) < 1
+
+
+def test_a_tick_per_midnight_and_labels_that_do_not_crowd() -> None:
+    root = parse(timeline.render(sample_history()))
+    ticks = [
+        line for line in root.iter(f"{NS}line") if not line.get("stroke-dasharray")
+    ]
+    assert len(ticks) == 30
+    labels = [t for t in root.iter(f"{NS}text") if t.get("text-anchor") == "middle"]
+    xs = [float(t.get("x", "0")) for t in labels]
+    assert labels[0].text == "Nov 02"
+    assert all(b - a >= timeline.MIN_LABEL_GAP for a, b in itertools.pairwise(xs))
+
+
+def test_names_from_core_are_escaped() -> None:
+    text = timeline.render(sample_history())
+    assert "a<b>&c" not in text
+    assert "a&lt;b&gt;&amp;c" in text
+    parse(text)
+
+
+def test_control_characters_are_dropped() -> None:
+    assert timeline.escape("a\x00b\x1bc<") == "abc&lt;"
+
+
+def test_an_empty_history_still_draws_a_valid_picture() -> None:
+    root = parse(timeline.render(empty_history()))
+    assert "No failed updates in this window." in ElementTree.tostring(
+        root, encoding="unicode"
+    )
+    assert list(root.iter(f"{NS}circle")) == []
+
+
+def test_rendering_is_pure() -> None:
+    assert timeline.render(sample_history()) == timeline.render(sample_history())
