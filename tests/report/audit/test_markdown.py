@@ -34,7 +34,11 @@ def test_sections_in_order() -> None:
 
 def test_summary_counts_and_fix_first() -> None:
     text = _markdown(SYNTAX, EMPTY, UNSYNCED)
-    assert "3 findings to act on: 1 P0 (breaks deploys or leaks secrets), 2 P1 " in text
+    assert (
+        "3 findings to act on: 1 P0 (breaks deploys, is failing now or leaks "
+        "secrets), 2 P1 "
+        in text
+    )
     assert "| Invalid configuration (`invalid-config`) | 1 | 1 | 0 | 2 |" in text
     assert "| **Total** | **1** | **2** | **0** | **3** |" in text
     assert "1. **P0: KG001 syntax-error**, 1 finding in `stacks.toml` — " in text

@@ -71,3 +71,11 @@ def test_gaps_list_every_unchecked_area_and_incomplete_checks() -> None:
     (extra,) = audit.gaps[len(OFFLINE_GAPS) :]
     assert extra.covers == "rule KG201 (duplicate-name) could not run"
     assert extra.status.startswith("incomplete")
+
+
+def test_where_a_finding_without_file_or_resource_applies() -> None:
+    from komodo_guard.report.audit.model import whole_run_label
+    from tests.report.samples import finding
+
+    assert whole_run_label(finding("KG1015", name="alerts-not-sent")) == "Komodo Core"
+    assert whole_run_label(finding("KG000", name="check-incomplete")) == "(whole run)"

@@ -57,7 +57,24 @@ def test_the_table_wins_over_the_default_even_for_p0(
 
 def test_labels_and_meanings() -> None:
     assert [(p.label, p.meaning) for p in Priority] == [
-        ("P0", "breaks deploys or leaks secrets"),
+        ("P0", "breaks deploys, is failing now or leaks secrets"),
         ("P1", "silent drift"),
         ("P2", "hygiene"),
     ]
+
+
+@pytest.mark.parametrize("name", sorted(priority.FAILING_NOW))
+def test_failing_now_names_registered_rules(name: str) -> None:
+    assert find(name) is not None, f"{name} is in FAILING_NOW but not registered"
+
+
+def test_production_failing_now_is_p0_only_as_an_error() -> None:
+    outage = finding("KG1101", name="outage-open", failure_class=C.SILENT_FAILURE)
+    stopped = finding(
+        "KG1006",
+        name="stack-not-running",
+        severity=Severity.INFO,
+        failure_class=C.SILENT_FAILURE,
+    )
+    assert priority_of(outage) is Priority.P0
+    assert priority_of(stopped) is Priority.P2

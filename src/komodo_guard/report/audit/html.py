@@ -12,7 +12,13 @@ from komodo_guard.history.model import History
 from komodo_guard.report import timeline
 from komodo_guard.report.audit import incidents, inline
 from komodo_guard.report.audit.diagram import mermaid
-from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
+from komodo_guard.report.audit.model import (
+    Audit,
+    ClassGroup,
+    FixFirst,
+    Item,
+    whole_run_label,
+)
 from komodo_guard.report.audit.priority import Priority
 from komodo_guard.report.audit.scope import (
     byline,
@@ -64,7 +70,7 @@ def _where(finding: Finding) -> str:
         return f"<code>{escape(':'.join(parts))}</code>"
     if finding.resource is not None:
         return escape(str(finding.resource))
-    return "(whole run)"
+    return whole_run_label(finding)
 
 
 def _scope(audit: Audit) -> str:

@@ -15,7 +15,13 @@ from komodo_guard.history.model import History
 from komodo_guard.report import timeline
 from komodo_guard.report.audit import incidents, inline
 from komodo_guard.report.audit.diagram import mermaid
-from komodo_guard.report.audit.model import Audit, ClassGroup, FixFirst, Item
+from komodo_guard.report.audit.model import (
+    Audit,
+    ClassGroup,
+    FixFirst,
+    Item,
+    whole_run_label,
+)
 from komodo_guard.report.audit.priority import Priority
 from komodo_guard.report.audit.scope import (
     byline,
@@ -48,7 +54,7 @@ def _where(finding: Finding) -> str:
         return inline.code(place)
     if finding.resource is not None:
         return inline.markdown(str(finding.resource))
-    return "(whole run)"
+    return whole_run_label(finding)
 
 
 def _scope(audit: Audit) -> list[str]:

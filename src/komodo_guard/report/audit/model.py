@@ -189,3 +189,14 @@ def _area(finding: Finding) -> str:
     if finding.location is not None:
         return "Static check"
     return "Check" if finding.resource is None else f"Check of {finding.resource}"
+
+
+def whole_run_label(finding: Finding) -> str:
+    """How to name where a finding with neither file nor resource applies:
+    Komodo Core for live rules, the whole run otherwise."""
+    from komodo_guard.rules.interface import LiveRuleInfo
+    from komodo_guard.rules.registry import find
+
+    return (
+        "Komodo Core" if isinstance(find(finding.code), LiveRuleInfo) else "(whole run)"
+    )

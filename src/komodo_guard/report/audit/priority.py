@@ -1,7 +1,8 @@
 """The one place that decides how urgent a finding is.
 
 - **P0**: breaks deploys or leaks secrets (a file Komodo rejects, a missing compose
-  file, an ``after`` cycle, a plaintext secret).
+  file, an ``after`` cycle, a plaintext secret), or production failing right now
+  as Core reports it (an open outage, a stack down, no alerter at all).
 - **P1**: silent drift (ignored keys, unapplied variables, files under no sync,
   duplicates, schedules that never run, disabled alerters).
 - **P2**: hygiene.
@@ -38,7 +39,7 @@ class Priority(enum.IntEnum):
 
 
 _MEANINGS = {
-    Priority.P0: "breaks deploys or leaks secrets",
+    Priority.P0: "breaks deploys, is failing now or leaks secrets",
     Priority.P1: "silent drift",
     Priority.P2: "hygiene",
 }
@@ -48,6 +49,19 @@ RULE_PRIORITIES: Mapping[str, Priority] = MappingProxyType(
     {
         # Only informational, but what such a file declares never reaches Komodo.
         "file-not-synced": Priority.P1,
+    }
+)
+
+# Live rules whose errors mean something is failing in production right now.
+FAILING_NOW = frozenset(
+    {
+        "outage-open",
+        "stack-not-running",
+        "stack-files-unreadable",
+        "execution-failed",
+        "sync-error",
+        "server-unreachable",
+        "alerts-not-sent",
     }
 )
 
@@ -72,4 +86,6 @@ def priority_of(finding: Finding) -> Priority:
     for key in (finding.name, finding.code):
         if key in RULE_PRIORITIES:
             return RULE_PRIORITIES[key]
+    if finding.name in FAILING_NOW and finding.severity is Severity.ERROR:
+        return Priority.P0
     return default_priority(finding.severity, finding.failure_class)
