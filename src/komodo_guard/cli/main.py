@@ -27,6 +27,9 @@ FORMATS = ("text", "github", "json", "sarif", "junit")
 # The live defaults, spelled here so --help needs no HTTP library; a test keeps
 # them equal to live.client.DEFAULT_TIMEOUT and the snapshot's defaults.
 TIMEOUT, WINDOW_DAYS, CONCURRENCY = 10.0, 30, 16
+# The host check's defaults, repeated here so --help imports nothing heavy
+# (a test keeps them equal to komodo_guard.host's).
+HOST_JOBS, GIT_TIMEOUT = 8, 30.0
 
 
 class UsageError(Exception):
@@ -303,12 +306,94 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _live(postmortem, refresh=False)
 
+    _host_parser(commands, after)
+
     explain = commands.add_parser(
         "explain", parents=[after], help="show a rule's documentation"
     )
     explain.add_argument("rule", help="rule code (KG102) or name (unknown-key)")
     commands.add_parser("rules", parents=[after], help="list every rule")
     return parser
+
+
+def _host_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+) -> None:
+    host = commands.add_parser(
+        "host",
+        parents=[after],
+        help="check this Docker host: checkouts that cannot pull, containers "
+        "outside GitOps",
+        description="On a Docker host running Komodo Periphery: git checkouts "
+        "whose next pull would fail or overwrite files, local edits Komodo "
+        "would discard, tokens in remote URLs, containers no Komodo resource "
+        "owns, Docker socket mounts, privileged containers, restart loops. "
+        "PATH (optional) is the GitOps tree declaring this host's stacks.",
+        epilog="exit codes: 0 clean, 1 findings at or above --fail-on, "
+        "2 could not check",
+    )
+    host.add_argument(
+        "path",
+        nargs="?",
+        default=None,
+        type=_path,
+        help="the GitOps tree to compare with (optional)",
+    )
+    host.add_argument("--komodo-version", metavar="X.Y", help="as for lint")
+    host.add_argument("--config", type=_path, metavar="FILE", help="settings file")
+    host.add_argument(
+        "--output", "-o", type=_path, metavar="FILE", help="write the report here"
+    )
+    host.add_argument("--format", "-f", choices=FORMATS, default=None)
+    host.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    host.add_argument(
+        "--root",
+        type=_path,
+        metavar="DIR",
+        help="Periphery's root directory (default: $PERIPHERY_ROOT_DIRECTORY, "
+        "else root_directory in Periphery's config, else /etc/komodo)",
+    )
+    host.add_argument(
+        "--periphery-config", type=_path, metavar="FILE", help="Periphery's config"
+    )
+    host.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not git fetch; compare with what each checkout fetched last",
+    )
+    host.add_argument("--no-git", action="store_true", help="skip the checkouts")
+    host.add_argument("--no-docker", action="store_true", help="skip containers")
+    host.add_argument(
+        "--docker-socket",
+        metavar="PATH",
+        help="Docker Engine socket (default: $DOCKER_HOST if unix://, else "
+        "/var/run/docker.sock)",
+    )
+    host.add_argument(
+        "--server", default="", metavar="NAME", help="this host's Komodo Server name"
+    )
+    host.add_argument(
+        "--jobs",
+        type=_positive(int),
+        default=HOST_JOBS,
+        metavar="N",
+        help=f"checkouts inspected at once, default {HOST_JOBS}",
+    )
+    host.add_argument(
+        "--git-timeout",
+        type=_positive(float),
+        default=GIT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"per git command, default {GIT_TIMEOUT:g} s",
+    )
+    host.add_argument(
+        "--textfile",
+        type=_path,
+        metavar="DIR",
+        help="also write node-exporter textfile metrics into DIR (atomically)",
+    )
+    _live(host, refresh=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -391,9 +476,37 @@ def _dispatch(args: argparse.Namespace) -> int:
             output=args.output,
             live=_live_options(args),
         )
+    if args.command == "host":
+        return _host(args)
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()
+
+
+def _host(args: argparse.Namespace) -> int:
+    from komodo_guard.cli.host import HostFlags, host
+
+    return host(
+        args.path,
+        config=args.config,
+        output=args.output,
+        fmt=args.format,
+        fail_on=args.fail_on,
+        flags=HostFlags(
+            root=args.root,
+            periphery_config=args.periphery_config,
+            offline=args.offline,
+            git=not args.no_git,
+            docker=not args.no_docker,
+            docker_socket=args.docker_socket,
+            server=args.server,
+            jobs=args.jobs,
+            timeout=args.git_timeout,
+        ),
+        textfile=args.textfile,
+        live=_live_options(args) if args.komodo or args.demo else None,
+        komodo_version=args.komodo_version,
+    )
 
 
 def _live_options(args: argparse.Namespace) -> LiveOptions:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from komodo_guard.background import Background
 from komodo_guard.rules.interface import (
@@ -21,6 +22,7 @@ from komodo_guard.rules.interface import (
 from komodo_guard.workspace.model import Workspace
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", bound=RuleBase)
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,28 @@ def _run(
     options: RuleOptions,
     settings: RuleSettings,
 ) -> list[Finding]:
+    return apply_rules(rules, lambda rule: rule.check(workspace, options), settings)
+
+
+def apply_rules(
+    rules: Iterable[R],
+    check: Callable[[R], Iterable[Finding]],
+    settings: RuleSettings,
+) -> list[Finding]:
+    """``check`` each enabled rule, applying severity overrides; a rule that
+    crashes becomes an ``incomplete`` finding naming it, never a silent pass.
+    Static, live and host rules all run through here."""
     findings: list[Finding] = []
     for rule in rules:
-        override = settings.severity_for(rule)
+        if not settings.enabled(rule):
+            continue
         try:
-            produced = list(rule.check(workspace, options))
+            produced = list(check(rule))
         except Exception as error:  # a bug in one rule must not hide the others
             log.exception("rule %s failed", rule.code)
-            findings.append(_crashed(rule, error))
+            findings.append(crashed(rule, error))
             continue
+        override = settings.severity_for(rule)
         if override is not None:
             produced = [replace(finding, severity=override) for finding in produced]
         findings.extend(produced)
@@ -141,19 +156,7 @@ def run_live_rules(
         _unread(entry.call, entry.reason, entry.resource)
         for entry in facts.snapshot.incomplete
     ]
-    for rule in rules:
-        if not settings.enabled(rule):
-            continue
-        try:
-            produced = list(rule.check(facts, options))
-        except Exception as error:  # a bug in one rule must not hide the others
-            log.exception("rule %s failed", rule.code)
-            findings.append(_crashed(rule, error))
-            continue
-        override = settings.severity_for(rule)
-        if override is not None:
-            produced = [replace(finding, severity=override) for finding in produced]
-        findings.extend(produced)
+    findings += apply_rules(rules, lambda rule: rule.check(facts, options), settings)
     return sorted(findings, key=_live_order)
 
 
@@ -181,7 +184,8 @@ def _unread(call: str, reason: str, resource: str) -> Finding:
     )
 
 
-def _crashed(rule: RuleBase, error: Exception) -> Finding:
+def crashed(rule: RuleBase, error: Exception) -> Finding:
+    """The incomplete finding of a rule that raised instead of checking."""
     return Finding(
         code="KG000",
         name="check-incomplete",

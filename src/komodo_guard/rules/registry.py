@@ -9,6 +9,7 @@ from komodo_guard.rules import (
     compose,
     content,
     files,
+    host,
     install,
     layout,
     live,
@@ -16,7 +17,7 @@ from komodo_guard.rules import (
     resources,
     wiring,
 )
-from komodo_guard.rules.interface import LiveRuleInfo, RuleBase, RuleInfo
+from komodo_guard.rules.interface import HostRuleInfo, LiveRuleInfo, RuleBase, RuleInfo
 
 STATIC_RULES: tuple[RuleInfo, ...] = tuple(
     sorted(
@@ -40,7 +41,12 @@ LIVE_RULES: tuple[LiveRuleInfo, ...] = tuple(
 )
 """Rules over what Komodo Core reports (``drift``, ``audit --komodo``)."""
 
-ALL_RULES: tuple[RuleBase, ...] = STATIC_RULES + LIVE_RULES
+HOST_RULES: tuple[HostRuleInfo, ...] = tuple(
+    sorted(host.RULES, key=lambda rule: rule.code)
+)
+"""Rules over what is on a Docker host (``host``)."""
+
+ALL_RULES: tuple[RuleBase, ...] = STATIC_RULES + LIVE_RULES + HOST_RULES
 
 
 def _index() -> Mapping[str, RuleBase]:
