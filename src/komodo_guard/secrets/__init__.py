@@ -1,0 +1,1 @@
+"""Secrets across the places that hold them, compared without being revealed."""
