@@ -14,7 +14,7 @@ TEXT = "correct-horse-battery-staple"
 
 def test_every_way_of_showing_it_is_masked(caplog: pytest.LogCaptureFixture) -> None:
     value = SecretValue(TEXT)
-    shown = [str(value), repr(value), f"{value}", f"{value!r}", "{}".format(value)]
+    shown = [str(value), repr(value), f"{value}", f"{value!r}", f"{value:>20}"]
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("t").warning("value %s in %r", value, [value])
     assert all(text == MASK for text in shown)
