@@ -2,9 +2,11 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
@@ -17,6 +19,8 @@ from komodo_guard.config import (
     ConfigError,
     find_config,
     load_config,
+    parse_duration,
+    parse_listen,
 )
 from komodo_guard.rules.interface import Severity
 from komodo_guard.rules.references.unknown_reference import KNOWN_KEYS
@@ -168,7 +172,8 @@ def test_errors_name_file_line_and_expectation(
         (
             "[secrets]\n",
             "config.toml:1:1: unknown key `secrets` at the top level "
-            "(allowed: komodo_version, fail_on, rules, known, tree, komodo)",
+            "(allowed: komodo_version, fail_on, rules, known, tree, komodo, watch, "
+            "notify)",
         ),
         (
             'tree.folders = {}\ntree.repo = ["a/b"]\n',
@@ -394,6 +399,23 @@ GOOD = [
     '[komodo]\nurl = "https://komodo.example.net"\n',
     '[komodo]\nurl = "http://127.0.0.1:9120/core"\n',
     "[komodo]\n",
+    '[watch]\ninterval = "30s"\ncycle_timeout = 120\nstate_dir = "state"\n',
+    '[watch]\nlisten = "[::1]:9718"\nstatus_token = "env:TOKEN"\n',
+    "[watch]\nlisten = false\nhost = true\nresolve_after = 3\n",
+    '[watch]\nheartbeat = "https://hc-ping.com/abc"\nheartbeat_timeout = "5s"\n',
+    '[watch]\nheartbeat = "env:HB"\nlint = "/srv/homelab"\n',
+    '[watch.reminders]\nerror = "1h30m"\nwarning = "off"\ninfo = "2d"\n',
+    '[watch.flapping]\nlimit = 5\nwindow = "12h"\nstable_after = "90m"\n',
+    '[[watch.maintenance]]\ndays = ["sat", "Sunday"]\nstart = "22:00"\n'
+    'end = "02:00"\ntimezone = "Europe/Berlin"\n',
+    '[[watch.maintenance]]\nstart = "2026-12-01T02:00:00Z"\n'
+    'end = "2026-12-01T04:00:00+01:00"\n',
+    '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/t"\n',
+    '[[notify.channel]]\ntype = "email"\nhost = "smtp.example"\n'
+    'from = "a@example"\nto = ["b@example"]\npassword = "env:PW"\n'
+    'username = "a"\n',
+    '[[notify.channel]]\ntype = "webhook"\nname = "ops"\nurl = "env:HOOK"\n'
+    'secret = "env:SIG"\ntimeout = 5\n',
 ]
 BAD = [
     'komodo_version = "2"\n',
@@ -425,6 +447,28 @@ BAD = [
     '[komodo]\nurl = "https://komodo example.net"\n',
     "[komodo]\nurl = 8120\n",
     '[komodo]\napi_key = "K-123"\n',
+    '[watch]\ninterval = "5 minutes"\n',
+    "[watch]\ninterval = 0\n",
+    "[watch]\ninterval = true\n",
+    "[watch]\nresolve_after = 0\n",
+    '[watch]\nlisten = "localhost"\n',
+    '[watch]\nstatus_token = "s3cret"\n',
+    '[watch]\nheartbeat = "hc-ping.com/abc"\n',
+    '[watch]\nhost = "yes"\n',
+    '[watch]\nintervall = "5m"\n',
+    '[watch.reminders]\nerror = "never"\n',
+    '[watch.reminders]\ncritical = "1h"\n',
+    "[watch.flapping]\nlimit = 0\n",
+    '[[watch.maintenance]]\ndays = ["sat"]\nstart = "2am"\nend = "04:00"\n',
+    '[[watch.maintenance]]\ndays = ["sat"]\nend = "04:00"\n',
+    '[[watch.maintenance]]\nstart = "02:00"\nend = "04:00"\n',
+    '[[watch.maintenance]]\ndays = ["sat"]\nstart = "02:00"\nend = "04:00"\n'
+    'zone = "UTC"\n',
+    '[[notify.channel]]\ntype = "telegram"\n',
+    '[[notify.channel]]\ntype = "ntfy"\n',
+    '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/t"\ntopic = "x"\n',
+    '[[notify.channel]]\ntype = "gotify"\nurl = "https://g.example"\n',
+    '[notify]\nchannel = "ntfy"\n',
 ]
 
 
@@ -453,6 +497,12 @@ def test_schema_and_loader_agree(tmp_path: Path, text: str, valid: bool) -> None
         'komodo_version = "1.0"\n',  # the schema cannot know which releases exist
         '[rules]\ndisable = ["KG999"]\n',  # nor which rules exist
         '[tree.folders]\n"a/b" = "x"\n"A/B" = "y"\n',  # nor how repos normalise
+        '[[watch.maintenance]]\ndays = ["sat"]\nstart = "02:00"\nend = "04:00"\n'
+        'timezone = "Mars/Olympus"\n',  # nor which time zones exist
+        '[[watch.maintenance]]\nstart = "2026-12-01T04:00:00Z"\n'
+        'end = "2026-12-01T02:00:00Z"\n',  # nor compare times
+        '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/a"\n'
+        '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/b"\n',  # nor names
     ],
 )
 def test_loader_is_stricter_only_where_the_schema_cannot_know(
@@ -477,3 +527,193 @@ def test_komodo_url_is_read_and_credentials_are_refused(tmp_path: Path) -> None:
     assert "a:b" not in message
     unknown = _error(tmp_path, '[komodo]\nsecret = "x"\n')
     assert "unknown key `secret` in [komodo]" in unknown
+
+
+# [watch] and [[notify.channel]]
+
+
+def test_watch_defaults_without_a_table() -> None:
+    watch = load_config(None).watch
+    assert watch.interval == timedelta(minutes=5)
+    assert watch.listen == ("127.0.0.1", 9718)
+    assert (watch.heartbeat, watch.status_token, watch.state_dir) == (None, None, None)
+    assert dict(watch.reminders) == {
+        "error": timedelta(hours=4),
+        "warning": timedelta(hours=24),
+        "info": None,
+    }
+    assert load_config(None).channels == ()
+
+
+def test_every_watch_key_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[watch]\ninterval = "1m30s"\ncycle_timeout = 45\nstate_dir = "st"\n'
+        'listen = "[::1]:9000"\nstatus_token = "env:KG_TOKEN"\n'
+        'heartbeat = "env:KG_BEAT"\nheartbeat_timeout = "2s"\nresolve_after = 4\n'
+        'cannot_check_after = 6\nhost = true\nlint = "../tree"\n'
+        '[watch.reminders]\nwarning = "off"\ninfo = "2d"\n'
+        '[watch.flapping]\nlimit = 7\nwindow = "1d"\nstable_after = "500ms"\n'
+        '[[watch.maintenance]]\ndays = ["sat", "sunday"]\nstart = 23:00:00\n'
+        'end = "01:00"\ntimezone = "Europe/Berlin"\n'
+        "[[watch.maintenance]]\nstart = 2026-12-01T02:00:00Z\n"
+        "end = 2026-12-01T04:00:00Z\n"
+    )
+    watch = load_config(path).watch
+    assert (watch.interval, watch.cycle_timeout) == (
+        timedelta(seconds=90),
+        timedelta(seconds=45),
+    )
+    assert (watch.state_dir, watch.lint) == ("st", "../tree")
+    assert watch.listen == ("::1", 9000)
+    assert (watch.status_token, watch.heartbeat) == ("KG_TOKEN", "env:KG_BEAT")
+    assert watch.heartbeat_timeout == timedelta(seconds=2)
+    assert (watch.resolve_after, watch.cannot_check_after, watch.host) == (4, 6, True)
+    assert dict(watch.reminders) == {
+        "error": timedelta(hours=4),
+        "warning": None,
+        "info": timedelta(days=2),
+    }
+    assert (watch.flap_limit, watch.flap_window, watch.stable_after) == (
+        7,
+        timedelta(days=1),
+        timedelta(milliseconds=500),
+    )
+    weekly, fixed = watch.maintenance
+    saturday_night = datetime(2026, 12, 5, 23, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert weekly.contains(saturday_night)
+    assert not weekly.contains(saturday_night - timedelta(hours=2))
+    assert fixed.contains(datetime(2026, 12, 1, 3, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[watch]\ninterval = "5 minutes"\n',
+            'config.toml:2:1: `watch.interval` must be a duration such as "30s", '
+            '"5m", "1h30m" or "2d"',
+        ),
+        (
+            '[watch]\nstatus_token = "hunter2-literal"\n',
+            'config.toml:2:1: `watch.status_token` must be "env:VARIABLE"',
+        ),
+        (
+            '[watch]\nlisten = "9718"\n',
+            'config.toml:2:1: `watch.listen` must be "ADDRESS:PORT"',
+        ),
+        (
+            "[watch.flapping]\nlimit = 0\n",
+            "config.toml:2:1: `watch.flapping.limit` must be a whole number, 1 or more",
+        ),
+        (
+            '[watch]\nhost = true\n[[watch.maintenance]]\ndays = ["sat"]\n'
+            'start = "2am"\nend = "04:00"\n',
+            "config.toml:5:1: `watch.maintenance[0].start` must be a time of day such "
+            'as "02:00"',
+        ),
+        (
+            '[[watch.maintenance]]\ndays = ["caturday"]\nstart = "02:00"\n'
+            'end = "04:00"\n',
+            "config.toml:2:1: `watch.maintenance[0].days` unknown weekday 'caturday'",
+        ),
+        (
+            '[[watch.maintenance]]\ndays = ["sat"]\nstart = "02:00"\n'
+            'end = "04:00"\ntimezone = "Mars/Olympus"\n',
+            "config.toml:5:1: `watch.maintenance[0].timezone` must be a time zone",
+        ),
+        (
+            "[[watch.maintenance]]\nstart = 2026-12-01T04:00:00Z\n"
+            "end = 2026-12-01T02:00:00Z\n",
+            "config.toml:3:1: `watch.maintenance[0].end` a fixed window must end "
+            "after it starts",
+        ),
+        (
+            '[[watch.maintenance]]\nstart = 2026-12-01T02:00:00\nend = "x"\n',
+            "config.toml:2:1: `watch.maintenance[0].start` must be a date and time "
+            "with its offset",
+        ),
+        (
+            '[[watch.maintenance]]\ndays = ["sat"]\nstart = "02:00"\nend = "04:00"\n'
+            'zone = "UTC"\n',
+            "config.toml:5:1: `watch.maintenance[0].zone` is not a key of "
+            "[[watch.maintenance]]; did you mean `timezone`?",
+        ),
+        (
+            '[watch.reminders]\ncritical = "1h"\n',
+            "config.toml:2:1: unknown key `critical` in [watch.reminders]",
+        ),
+    ],
+)
+def test_watch_errors_name_file_line_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = _error(tmp_path, text)
+    assert expected in message
+    assert "hunter2" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/t"\n'
+            '[[notify.channel]]\ntype = "gotify"\nurl = "https://g.example"\n'
+            'tokn = "env:GOTIFY"\n',
+            "config.toml:7:1: [[notify.channel]] #1 key `tokn`: unknown key; did you "
+            "mean `token`?",
+        ),
+        (
+            '[[notify.channel]]\ntype = "webhook"\nurl = "ftp://hooks.example/x"\n',
+            "config.toml:3:1: [[notify.channel]] #0 key `url`: must start with "
+            "http:// or https://",
+        ),
+        (
+            '[[notify.channel]]\ntype = "email"\nhost = "smtp.example"\n'
+            'from = "a@example"\nto = ["b@example"]\nsecurity = "plain"\n'
+            'username = "a"\npassword = "hunter2"\n',
+            "config.toml:",
+        ),
+        (
+            '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/a"\n'
+            '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/b"\n',
+            "config.toml:4:1: [[notify.channel]] #1 key `name`: 'ntfy' is already "
+            "the name of #0",
+        ),
+        (
+            '[notify]\nchannel = "ntfy"\n',
+            "config.toml:2:1: `notify.channel` must be an array",
+        ),
+    ],
+)
+def test_channel_errors_name_file_table_index_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = _error(tmp_path, text)
+    assert message.startswith(str(tmp_path / "config.toml"))
+    assert expected in message
+    assert "hunter2" not in message
+
+
+def test_channels_are_parsed_by_the_notify_package(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/t"\n'
+        '[[notify.channel]]\ntype = "slack"\nname = "ops"\nurl = "env:SLACK_URL"\n'
+    )
+    found = load_config(path).channels
+    assert [(c.kind, c.name) for c in found] == [("ntfy", "ntfy"), ("slack", "ops")]
+
+
+def test_durations_and_addresses() -> None:
+    assert parse_duration("1h30m") == timedelta(minutes=90)
+    assert parse_duration("250ms") == timedelta(milliseconds=250)
+    assert parse_duration(" 2d ") == timedelta(days=2)
+    for bad in ("", "5", "5 m", "-1s", "0s", "m5"):
+        with pytest.raises(ValueError, match="duration"):
+            parse_duration(bad)
+    assert parse_listen("0.0.0.0:9718") == ("0.0.0.0", 9718)
+    assert parse_listen("[::]:1") == ("::", 1)
+    for bad in ("9718", "host:99999", "[::1]", ":80"):
+        with pytest.raises(ValueError, match="ADDRESS:PORT"):
+            parse_listen(bad)

@@ -24,12 +24,23 @@ unknown key, severity or rule comes with the one that was probably meant::
     [komodo]
     url = "https://komodo.example.net"   # Core for drift, audit and postmortem
 
+    [watch]                          # komodo-guard watch (docs/watch.md)
+    interval = "5m"
+    state_dir = "/var/lib/komodo-guard"
+    heartbeat = "env:KOMODO_GUARD_HEARTBEAT_URL"
+
+    [[notify.channel]]               # where watch sends alerts
+    type = "ntfy"
+    url = "https://ntfy.example.net/komodo"
+
 ``[tree] folders`` maps a Repo resource name (as ``linked_repo`` names it) or a
 git ``owner/name`` to the folder of this tree that holds its files. ``[komodo]
 url`` is the Komodo Core the live commands read (``--komodo`` wins over it,
 ``KOMODO_URL`` stands in when neither is given); the API key and secret are
 never read from this file, only from ``KOMODO_API_KEY`` / ``KOMODO_API_SECRET``.
-The JSON
+``[watch]`` and ``[[notify.channel]]`` configure ``komodo-guard watch``
+(:class:`WatchConfig`; every channel table is checked by the notify package,
+so its errors name the table's index and key). The JSON
 schema ``schema/komodo-guard.schema.json`` describes the same keys for editors;
 the tests keep the two in agreement.
 """
@@ -41,13 +52,18 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from komodo_guard.rules.interface import Severity
 from komodo_guard.workspace.model import normalize_repo
 from komodo_guard.workspace.toml_file import TomlFile, parse_toml
+
+if TYPE_CHECKING:
+    from komodo_guard.notify.interface import Channel
+    from komodo_guard.watch.maintenance import Window
 
 CONFIG_NAME = "komodo-guard.toml"
 SEVERITY_WORDS = ("error", "warning", "info")
@@ -72,25 +88,127 @@ KNOWN_KINDS: Mapping[str, str] = MappingProxyType(
 # ``tree.folders`` are maps whose keys are the operator's.
 TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
     {
-        (): ("komodo_version", "fail_on", "rules", "known", "tree", "komodo"),
+        (): (
+            "komodo_version",
+            "fail_on",
+            "rules",
+            "known",
+            "tree",
+            "komodo",
+            "watch",
+            "notify",
+        ),
         ("rules",): ("disable", "severity"),
         ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
         ("tree",): ("repos", "folders"),
         ("komodo",): ("url",),
+        ("watch",): (
+            "interval",
+            "cycle_timeout",
+            "state_dir",
+            "listen",
+            "status_token",
+            "heartbeat",
+            "heartbeat_timeout",
+            "resolve_after",
+            "cannot_check_after",
+            "host",
+            "lint",
+            "reminders",
+            "flapping",
+            "maintenance",
+        ),
+        ("watch", "reminders"): SEVERITY_WORDS,
+        ("watch", "flapping"): ("limit", "window", "stable_after"),
+        ("notify",): ("channel",),
     }
 )
+MAINTENANCE_KEYS = ("days", "start", "end", "timezone")
+"""Keys of one ``[[watch.maintenance]]`` table."""
+ENV_PREFIX = "env:"
+DEFAULT_LISTEN = ("127.0.0.1", 9718)
 
 _VERSION = re.compile(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?")
 _GIT_REPO = re.compile(r"[^\s/:@]+(/[^\s/:@]+)+")
 _RESOURCE_NAME = re.compile(r"[^\s/]+")
 _RULE_KEY = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 _CORE_URL = re.compile(r"https?://[^\s/@]+(/[^\s@]*)?")
+_DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ms|[smhd]))+")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|[smhd])")
+_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_LISTEN = re.compile(
+    r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:\[\]]+)):(?P<port>[0-9]+)"
+)
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 Keys = tuple[str | int, ...]
 
 
 class ConfigError(Exception):
     """The configuration file is unreadable or holds a wrong value."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"5m"``, ``"1h30m"``, ``"90s"``, ``"2d"``, ``"500ms"``: a positive span.
+
+    Raises ``ValueError`` for anything else.
+    """
+    compact = text.strip()
+    if not _DURATION.fullmatch(compact):
+        raise ValueError(f"{text!r} is not a duration such as 30s, 5m, 1h30m or 2d")
+    seconds = sum(
+        float(number) * _UNIT[unit] for number, unit in _DURATION_PART.findall(compact)
+    )
+    if seconds <= 0:
+        raise ValueError(f"{text!r} is not a positive duration")
+    return timedelta(seconds=seconds)
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``"127.0.0.1:9718"`` or ``"[::1]:9718"`` as (address, port).
+
+    Raises ``ValueError`` for anything else.
+    """
+    found = _LISTEN.fullmatch(text.strip())
+    if found is None or not 0 <= int(found["port"]) <= 65535:
+        raise ValueError(
+            f"{text!r} is not ADDRESS:PORT such as 127.0.0.1:9718 or [::1]:9718"
+        )
+    return (found["v6"] or found["host"], int(found["port"]))
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """``[watch]``: how ``komodo-guard watch`` runs, with its defaults.
+
+    ``state_dir`` is as written (relative to the config file's folder;
+    ``None`` is that folder). ``listen`` is ``None`` when the status server
+    is off. ``status_token`` is the name of the environment variable holding
+    the token; ``heartbeat`` the URL or an ``env:VAR`` reference, as written.
+    ``reminders`` maps a severity word to its interval (``None``: never).
+    """
+
+    interval: timedelta = timedelta(minutes=5)
+    cycle_timeout: timedelta = timedelta(minutes=4)
+    state_dir: str | None = None
+    listen: tuple[str, int] | None = DEFAULT_LISTEN
+    status_token: str | None = None
+    heartbeat: str | None = None
+    heartbeat_timeout: timedelta = timedelta(seconds=10)
+    resolve_after: int = 2
+    cannot_check_after: int = 3
+    host: bool = False
+    lint: str | None = None
+    reminders: Mapping[str, timedelta | None] = field(
+        default_factory=lambda: MappingProxyType(
+            {"error": timedelta(hours=4), "warning": timedelta(hours=24), "info": None}
+        )
+    )
+    flap_limit: int = 3
+    flap_window: timedelta = timedelta(hours=6)
+    stable_after: timedelta = timedelta(hours=1)
+    maintenance: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +237,10 @@ class Config:
     tree_folders: Mapping[str, str] = field(default_factory=dict)
     komodo_url: str | None = None
     """``[komodo] url``: the Core the live commands read, if configured."""
+    watch: WatchConfig = field(default_factory=WatchConfig)
+    """``[watch]``: the settings of ``komodo-guard watch``."""
+    channels: tuple[Channel, ...] = ()
+    """``[[notify.channel]]``: where ``watch`` and ``notify test`` send alerts."""
 
 
 def find_config(tree: Path) -> Path | None:
@@ -195,6 +317,8 @@ class _Reader:
             tree_repos=tuple(self.git_repos(tree)),
             tree_folders=MappingProxyType(self.folders(tree)),
             komodo_url=self.core_url(komodo),
+            watch=self.watch(tables),
+            channels=self.channels(tables[("notify",)]),
         )
 
     def table(
@@ -311,6 +435,265 @@ class _Reader:
             )
         return value
 
+    def watch(self, tables: Mapping[tuple[str, ...], Mapping[str, Any]]) -> WatchConfig:
+        """``[watch]`` and its sub-tables, each value checked."""
+        data = tables[("watch",)]
+        if not data:
+            return WatchConfig()
+        defaults = WatchConfig()
+        flapping = tables[("watch", "flapping")]
+        return WatchConfig(
+            interval=self.duration(data, ("watch", "interval"), defaults.interval),
+            cycle_timeout=self.duration(
+                data, ("watch", "cycle_timeout"), defaults.cycle_timeout
+            ),
+            state_dir=self.path_text(data, ("watch", "state_dir")),
+            listen=self.listen(data.get("listen", True)),
+            status_token=self.env_name(data, ("watch", "status_token")),
+            heartbeat=self.heartbeat(data.get("heartbeat")),
+            heartbeat_timeout=self.duration(
+                data, ("watch", "heartbeat_timeout"), defaults.heartbeat_timeout
+            ),
+            resolve_after=self.count(data, ("watch", "resolve_after"), 2),
+            cannot_check_after=self.count(data, ("watch", "cannot_check_after"), 3),
+            host=self.flag(data, ("watch", "host"), default=False),
+            lint=self.path_text(data, ("watch", "lint")),
+            reminders=MappingProxyType(
+                self.reminders(tables[("watch", "reminders")], defaults.reminders)
+            ),
+            flap_limit=self.count(flapping, ("watch", "flapping", "limit"), 3),
+            flap_window=self.duration(
+                flapping, ("watch", "flapping", "window"), defaults.flap_window
+            ),
+            stable_after=self.duration(
+                flapping,
+                ("watch", "flapping", "stable_after"),
+                defaults.stable_after,
+            ),
+            maintenance=self.windows(data.get("maintenance", [])),
+        )
+
+    def duration(
+        self, data: Mapping[str, Any], keys: tuple[str, ...], default: timedelta
+    ) -> timedelta:
+        """A duration string (``"5m"``) or a positive number of seconds."""
+        value = data.get(keys[-1])
+        if value is None:
+            return default
+        expected = 'must be a duration such as "30s", "5m", "1h30m" or "2d"'
+        if isinstance(value, bool):
+            raise self.fail(keys, expected)
+        if isinstance(value, int | float):
+            if value <= 0:
+                raise self.fail(keys, f"{expected}, or a positive number of seconds")
+            return timedelta(seconds=value)
+        if not isinstance(value, str):
+            raise self.fail(keys, expected)
+        try:
+            return parse_duration(value)
+        except ValueError:
+            raise self.fail(keys, expected) from None
+
+    def count(
+        self, data: Mapping[str, Any], keys: tuple[str, ...], default: int
+    ) -> int:
+        value = data.get(keys[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail(keys, "must be a whole number, 1 or more")
+        return value
+
+    def flag(
+        self, data: Mapping[str, Any], keys: tuple[str, ...], *, default: bool
+    ) -> bool:
+        value = data.get(keys[-1], default)
+        if not isinstance(value, bool):
+            raise self.fail(keys, "must be true or false")
+        return value
+
+    def path_text(self, data: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+        value = data.get(keys[-1])
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(keys, "must be a folder path (relative to this file's)")
+        return value
+
+    def listen(self, value: object) -> tuple[str, int] | None:
+        """``"127.0.0.1:9718"``, ``"[::1]:9718"``, ``true`` (the default) or
+        ``false`` (no status server)."""
+        if value is True:
+            return DEFAULT_LISTEN
+        if value is False:
+            return None
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return parse_listen(value)
+        except ValueError:
+            raise self.fail(
+                ("watch", "listen"),
+                'must be "ADDRESS:PORT" such as "127.0.0.1:9718" or "[::1]:9718", '
+                "or false to turn the status server off",
+            ) from None
+
+    def env_name(self, data: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+        """``"env:VAR"``: the name of the variable holding a secret."""
+        value = data.get(keys[-1])
+        if value is None:
+            return None
+        variable = value.removeprefix(ENV_PREFIX) if isinstance(value, str) else ""
+        if not value.startswith(ENV_PREFIX) or not _ENV_NAME.fullmatch(variable):
+            raise self.fail(
+                keys,
+                'must be "env:VARIABLE", the environment variable holding the '
+                "token (the token itself does not belong in this file)",
+            )
+        return variable
+
+    def heartbeat(self, value: object) -> str | None:
+        """A heartbeat URL (http or https) or ``"env:VAR"`` holding one."""
+        if value is None:
+            return None
+        expected = (
+            'must be the heartbeat URL ("https://hc-ping.com/<uuid>") or '
+            '"env:VARIABLE" holding it'
+        )
+        if not isinstance(value, str):
+            raise self.fail(("watch", "heartbeat"), expected)
+        if value.startswith(ENV_PREFIX):
+            if not _ENV_NAME.fullmatch(value.removeprefix(ENV_PREFIX)):
+                raise self.fail(("watch", "heartbeat"), expected)
+            return value
+        if not value.startswith(("http://", "https://")) or " " in value:
+            raise self.fail(("watch", "heartbeat"), expected)
+        return value
+
+    def reminders(
+        self, table: Mapping[str, Any], defaults: Mapping[str, timedelta | None]
+    ) -> dict[str, timedelta | None]:
+        """``[watch.reminders]``: a duration per severity, or ``"off"``."""
+        result = dict(defaults)
+        for word in SEVERITY_WORDS:
+            keys = ("watch", "reminders", word)
+            if table.get(word) == "off":
+                result[word] = None
+            elif word in table:
+                result[word] = self.duration(table, keys, timedelta(0))
+        return result
+
+    def windows(self, value: object) -> tuple[Window, ...]:
+        """``[[watch.maintenance]]``: weekly (``days``) or fixed windows."""
+        if not isinstance(value, list) or not all(
+            isinstance(item, Mapping) for item in value
+        ):
+            raise self.fail(
+                ("watch", "maintenance"),
+                "must be an array of tables [[watch.maintenance]]",
+            )
+        return tuple(self.window(index, item) for index, item in enumerate(value))
+
+    def window(self, index: int, table: Mapping[str, Any]) -> Window:
+        from komodo_guard.watch.maintenance import WeeklyWindow, weekdays
+
+        keys: tuple[str | int, ...] = ("watch", "maintenance", index)
+        for key in table:
+            if key not in MAINTENANCE_KEYS:
+                raise self.fail(
+                    (*keys, key),
+                    f"is not a key of [[watch.maintenance]]"
+                    f"{did_you_mean(key, MAINTENANCE_KEYS)} "
+                    f"(allowed: {', '.join(MAINTENANCE_KEYS)})",
+                )
+        for key in ("start", "end"):
+            if key not in table:
+                raise self.fail(keys, f"needs `{key}`")
+        if "days" not in table:
+            return self.fixed_window(keys, table)
+        days = table["days"]
+        if not isinstance(days, list) or not all(isinstance(d, str) for d in days):
+            raise self.fail((*keys, "days"), 'must be an array such as ["sat", "sun"]')
+        try:
+            return WeeklyWindow(
+                weekdays(days),
+                self.clock(table["start"], (*keys, "start")),
+                self.clock(table["end"], (*keys, "end")),
+                self.zone(table.get("timezone", "UTC"), (*keys, "timezone")),
+            )
+        except ValueError as error:
+            raise self.fail((*keys, "days"), str(error)) from None
+
+    def fixed_window(self, keys: Keys, table: Mapping[str, Any]) -> Window:
+        from komodo_guard.watch.maintenance import FixedWindow
+
+        start, end = table["start"], table["end"]
+        if "timezone" in table:
+            raise self.fail(
+                (*keys, "timezone"),
+                "belongs to weekly windows (with `days`); a one-off window's "
+                "start and end carry their offset",
+            )
+        if isinstance(start, str):
+            start = _moment(start)
+        if isinstance(end, str):
+            end = _moment(end)
+        for key, value in (("start", start), ("end", end)):
+            if not isinstance(value, datetime) or value.tzinfo is None:
+                raise self.fail(
+                    (*keys, key),
+                    "must be a date and time with its offset, such as "
+                    '2026-12-01T02:00:00Z or "2026-12-01T02:00:00+01:00" (or give '
+                    "`days` for a weekly window)",
+                )
+        try:
+            return FixedWindow(start, end)
+        except ValueError as error:
+            raise self.fail((*keys, "end"), str(error)) from None
+
+    def clock(self, value: object, keys: Keys) -> time:
+        """A local time of day: ``"02:00"`` or a TOML local time ``02:00:00``."""
+        if isinstance(value, time) and value.tzinfo is None:
+            return value
+        found = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
+            raise self.fail(keys, 'must be a time of day such as "02:00"')
+        return time(int(found[1]), int(found[2]))
+
+    def zone(self, value: object, keys: Keys) -> Any:
+        """An IANA time zone such as ``"Europe/Berlin"``."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        expected = 'must be a time zone such as "UTC" or "Europe/Berlin"'
+        if not isinstance(value, str) or not value or ".." in value:
+            raise self.fail(keys, expected)
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(keys, expected) from None
+
+    def channels(self, notify: Mapping[str, Any]) -> tuple[Channel, ...]:
+        """``[[notify.channel]]``, checked by the notify package; its error
+        names the table's index and key, this one adds file and line."""
+        tables = notify.get("channel")
+        if tables is None:
+            return ()
+        if not isinstance(tables, list):
+            raise self.fail(
+                ("notify", "channel"), "must be an array of tables [[notify.channel]]"
+            )
+        from komodo_guard.notify.channels import parse_channels
+        from komodo_guard.notify.interface import NotifyConfigError
+
+        try:
+            return parse_channels(tables)
+        except NotifyConfigError as error:
+            keys: Keys = ("notify", "channel")
+            if error.index is not None:
+                keys = (*keys, error.index)
+                if error.key is not None:
+                    keys = (*keys, error.key)
+            line, column = self._file.position((*self._prefix, *keys))
+            raise ConfigError(f"{self._file.path}:{line}:{column}: {error}") from None
+
     def git_repos(self, tree: Mapping[str, Any]) -> list[str]:
         """``[tree] repos``: each one a git ``owner/name``."""
         repos = self.strings(tree, ("tree", "repos"))
@@ -359,6 +742,14 @@ class _Reader:
             raise self.fail(keys, f"{expected}, written without `..`")
         clean = posixpath.normpath(value or ".")
         return "" if clean == "." else clean
+
+
+def _moment(text: str) -> datetime | None:
+    """A date and time written as an ISO 8601 string, else ``None``."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _dotted(keys: Keys) -> str:

@@ -53,7 +53,8 @@ def test_markdown_to_stdout(
     ):
         assert section in out
     assert (
-        "4 findings to act on: 1 P0 (breaks deploys or leaks secrets), "
+        "4 findings to act on: 1 P0 (breaks deploys, is failing now or leaks "
+        "secrets), "
         "3 P1 (silent drift), 0 P2 (hygiene)." in out
     )
     assert "| Syncs | `main` reads 2 files (declared in `sync.toml`) |" in out

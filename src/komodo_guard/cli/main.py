@@ -307,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     _live(postmortem, refresh=False)
 
     _host_parser(commands, after)
+    _watch_parser(commands, after)
+    _notify_parser(commands, after)
 
     explain = commands.add_parser(
         "explain", parents=[after], help="show a rule's documentation"
@@ -396,6 +398,86 @@ def _host_parser(
     _live(host, refresh=False)
 
 
+def _watch_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+) -> None:
+    watch = commands.add_parser(
+        "watch",
+        parents=[after],
+        help="keep checking Komodo Core and alert on changes (runs until stopped)",
+        description="Every interval: read Komodo Core (and this host, and a "
+        "checkout, when configured), remember the findings, alert through the "
+        "[[notify.channel]] tables on changes only (new, worse, resolved, "
+        "reminders, cannot check), serve a status page with /metrics and "
+        "/healthz, ping a heartbeat URL. SIGTERM or SIGINT finish the cycle "
+        "and stop; SIGHUP reloads the config.",
+        epilog="exit codes: 0 stopped by a signal; with --once as drift: 0 no "
+        "open findings at or above fail_on, 1 findings, 2 could not check; "
+        "2 for a bad config",
+    )
+    watch.add_argument(
+        "--config",
+        type=_path,
+        metavar="FILE",
+        help="settings file with [watch] and [[notify.channel]] (default: "
+        "komodo-guard.toml in the current folder)",
+    )
+    watch.add_argument(
+        "--once", action="store_true", help="run one cycle and exit (for cron)"
+    )
+    watch.add_argument(
+        "--interval",
+        metavar="DURATION",
+        help="time between cycles such as 30s, 5m or 1h (default: [watch] "
+        "interval, else 5m)",
+    )
+    status = watch.add_mutually_exclusive_group()
+    status.add_argument(
+        "--status",
+        metavar="ADDRESS:PORT",
+        help="serve the status page, /metrics and /healthz here (default: "
+        "[watch] listen, else 127.0.0.1:9718)",
+    )
+    status.add_argument(
+        "--no-status", action="store_true", help="do not serve the status page"
+    )
+    watch.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="text lines, or one JSON object per line (default: text)",
+    )
+    _live(watch, refresh=False)
+
+
+def _notify_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+) -> None:
+    notify = commands.add_parser(
+        "notify", parents=[after], help="notification channels: send a test message"
+    )
+    actions = notify.add_subparsers(
+        dest="notify_command", metavar="ACTION", required=True
+    )
+    test = actions.add_parser(
+        "test",
+        parents=[after],
+        help="send a test message on each [[notify.channel]]",
+        description="Send one test message on each configured channel, at once "
+        "and without retries, and print how each one fared.",
+        epilog="exit codes: 0 every channel delivered, 1 one failed, 2 the "
+        "config cannot be read or has no channel",
+    )
+    test.add_argument(
+        "--config",
+        type=_path,
+        metavar="FILE",
+        help="settings file (default: komodo-guard.toml in the current folder)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run one command; the only place errors become exit codes."""
     parser = build_parser()
@@ -478,6 +560,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
     if args.command == "host":
         return _host(args)
+    if args.command == "watch":
+        from komodo_guard.cli.watch import watch
+
+        return watch(
+            config=args.config,
+            once=args.once,
+            interval=args.interval,
+            status=args.status,
+            no_status=args.no_status,
+            log_format=args.log_format,
+            live=_live_options(args),
+        )
+    if args.command == "notify":
+        from komodo_guard.cli.notify import notify_test
+
+        return notify_test(config=args.config)
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()

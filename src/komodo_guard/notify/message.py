@@ -50,7 +50,11 @@ class Transition(StrEnum):
     WORSE = "worse"
     RESOLVED = "resolved"
     REMINDER = "reminder"
+    FLAPPING = "flapping"
+    STABLE = "stable"
     CANNOT_CHECK = "cannot-check"
+    CAN_CHECK_AGAIN = "can-check-again"
+    MAINTENANCE_SUMMARY = "maintenance-summary"
     CHANNEL_FAILING = "channel-failing"
     TEST = "test"
 

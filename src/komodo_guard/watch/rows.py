@@ -82,8 +82,24 @@ CREATE TABLE cycles (
 CREATE INDEX cycles_ended ON cycles (ended)
 """
 
+_V2 = """
+CREATE TABLE outgoing (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    identity TEXT NOT NULL,
+    severity INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    at INTEGER NOT NULL
+)
+"""
+"""Version 2: transitions decided but not yet handed to the outbox, written in
+the cycle's own transaction so a crash between the two loses no alert."""
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     tuple(statement.strip() for statement in _V1.split(";")),
+    (_V2.strip(),),
 )
 """Statements per schema version, oldest first."""
 
@@ -94,6 +110,7 @@ FINDING_COLUMNS = (
 )
 BLIND_COLUMNS = "key, subject, reason, since, failures, alerted, last_notified"
 HELD_COLUMNS = "kind, identity, severity, title, body, first_seen, at"
+"""The columns of a stored transition (tables ``held`` and ``outgoing``)."""
 CYCLE_COLUMNS = (
     "started, ended, outcome, errors, warnings, infos, incomplete, transitions, reason"
 )

@@ -99,15 +99,40 @@ class WatchState:
         self.close()
 
     def record(self, findings: Sequence[Finding], cycle: Cycle) -> list[Transition]:
-        """Store one cycle and return the transitions it caused, in order."""
+        """Store one cycle and return the transitions it caused, in order.
+
+        The transitions are also kept in the file, in the same transaction,
+        until :meth:`handed_over` says they reached the outbox: a process
+        killed in between finds them again with :meth:`outgoing`.
+        """
         with self._transaction():
             before = self._memory(findings)
             decision = decide(before, findings, cycle, self.policy)
             self._save(before, decision.memory)
             self._log_cycle(findings, cycle, decision)
+            self._db.executemany(
+                rows.insert("outgoing", rows.HELD_COLUMNS),
+                [rows.held_row(transition) for transition in decision.transitions],
+            )
         for transition in decision.transitions:
             logger.debug("%s %s", transition.kind.value, transition.identity)
         return list(decision.transitions)
+
+    def outgoing(self) -> list[Transition]:
+        """Transitions recorded but not yet :meth:`handed_over`, oldest first."""
+        cursor = self._db.execute(
+            f"SELECT {rows.HELD_COLUMNS} FROM outgoing ORDER BY seq"
+        )
+        return [rows.held_of(row) for row in cursor]
+
+    def handed_over(self, transitions: Iterable[Transition]) -> None:
+        """Forget ``transitions`` from :meth:`outgoing`: they are queued now."""
+        keys = [(t.kind.value, t.identity, rows.stamp(t.at)) for t in transitions]
+        with self._transaction():
+            self._db.executemany(
+                "DELETE FROM outgoing WHERE kind = ? AND identity = ? AND at = ?",
+                keys,
+            )
 
     def snooze(self, key: str, until: datetime | None) -> bool:
         """Silence the finding ``key`` until ``until`` (``None`` ends a snooze);
