@@ -94,16 +94,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """An argparse type: a number above zero, or a usage error."""
+def _positive(
+    kind: type[int] | type[float], most: float = 1e6
+) -> Callable[[str], int | float]:
+    """An argparse type: a finite number above zero and at most ``most``, or a
+    usage error (``nan``, ``inf`` and absurd sizes included)."""
 
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
         except ValueError:
             value = 0
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        if not 0 < value <= most:  # also false for nan
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a number above 0 and at most {most:g}"
+            )
         return value
 
     return parse
@@ -134,7 +139,7 @@ def _live(parser: argparse.ArgumentParser, *, refresh: bool = True) -> None:
     )
     parser.add_argument(
         "--window-days",
-        type=_positive(int),
+        type=_positive(int, most=3650),
         default=WINDOW_DAYS,
         metavar="N",
         help=f"days of Core's update log to read, default {WINDOW_DAYS}",
@@ -225,7 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[after],
         help="write the audit report of a tree",
         description="Run every check that can run and write "
-        "an expert's audit report (Markdown or HTML).",
+        "an expert's audit report (Markdown or HTML): the tree always, Komodo "
+        "Core and its update log with --komodo (or --demo).",
+        epilog="exit codes: 0 clean, 1 findings at or above --fail-on, "
+        "2 could not complete (a check could not run), 130 interrupted",
     )
     _common(audit)
     audit.add_argument(
@@ -239,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=("error", "warning", "info"),
         default=None,
-        help="lowest severity that makes the exit code 1",
+        help="lowest severity that makes the exit code 1 "
+        "(default: the config's fail_on, else warning)",
     )
     _live(audit)
 
@@ -661,6 +670,11 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logging.getLogger("stamina").setLevel(
         logging.DEBUG if level == logging.DEBUG else logging.ERROR
     )
+    # The HTTP libraries' connection-level debug lines (hundreds per run) only
+    # with KOMODO_GUARD_DEBUG=http; -vv shows komodo-guard's own diagnostics.
+    if os.environ.get("KOMODO_GUARD_DEBUG") != "http":
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def _save_trace() -> str:
