@@ -316,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     _live(postmortem, refresh=False)
 
     _host_parser(commands, after)
+    _trigger_parser(commands, after)
     _watch_parser(commands, after)
     _notify_parser(commands, after)
 
@@ -325,6 +326,64 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="rule code (KG102) or name (unknown-key)")
     commands.add_parser("rules", parents=[after], help="list every rule")
     return parser
+
+
+def _trigger_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+) -> None:
+    trigger = commands.add_parser(
+        "trigger",
+        parents=[after],
+        help="start a sync, deploy, procedure... on Core and follow it to its end",
+        description="Start work on Komodo Core, through its API or its webhook "
+        "listener, and follow the resulting Update until it ends.",
+        epilog="exit codes: 0 succeeded, 1 failed, 2 could not start or the "
+        "wait ran out",
+    )
+    trigger.add_argument(
+        "kind",
+        choices=("sync", "stack", "procedure", "action", "deployment", "build", "repo"),
+    )
+    trigger.add_argument(
+        "name", nargs="?", help="the resource's name or id (omit with --pattern)"
+    )
+    trigger.add_argument("--via", choices=("api", "webhook"), default="api")
+    trigger.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="stacks: DeployStackIfChanged instead of DeployStack",
+    )
+    trigger.add_argument(
+        "--pattern", metavar="PATTERN", help="a batch call over matching names"
+    )
+    trigger.add_argument(
+        "--wait",
+        type=_positive(float),
+        default=1800.0,
+        metavar="SECONDS",
+        help="how long to follow the Update, default 1800 s",
+    )
+    trigger.add_argument(
+        "--no-wait", action="store_true", help="return once Core has started it"
+    )
+    trigger.add_argument(
+        "--listener-url",
+        metavar="URL",
+        help="webhook listener base (default: Core's webhook_base_url)",
+    )
+    trigger.add_argument("--provider", choices=("github", "gitlab"), default="github")
+    trigger.add_argument("--branch", metavar="BRANCH")
+    trigger.add_argument(
+        "--secret-file",
+        type=_path,
+        metavar="FILE",
+        help="webhook secret (first of the sources docs/trigger.md lists)",
+    )
+    trigger.add_argument("--compose-env", type=_path, metavar="FILE")
+    trigger.add_argument("--core-config", type=_path, metavar="FILE")
+    trigger.add_argument("--config", type=_path, metavar="FILE")
+    _live(trigger, refresh=False)
 
 
 def _host_parser(
@@ -569,6 +628,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
     if args.command == "host":
         return _host(args)
+    if args.command == "trigger":
+        return _trigger(args)
     if args.command == "watch":
         from komodo_guard.cli.watch import watch
 
@@ -588,6 +649,32 @@ def _dispatch(args: argparse.Namespace) -> int:
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()
+
+
+def _trigger(args: argparse.Namespace) -> int:
+    from komodo_guard.cli.trigger import TriggerFlags, WebhookFlags, trigger
+
+    return trigger(
+        args.kind,
+        args.name,
+        flags=TriggerFlags(
+            via=args.via,
+            if_changed=args.if_changed,
+            pattern=args.pattern,
+            wait=args.wait,
+            no_wait=args.no_wait,
+            webhook=WebhookFlags(
+                listener_url=args.listener_url,
+                provider=args.provider,
+                branch=args.branch,
+                secret_file=args.secret_file,
+                compose_env=args.compose_env,
+                core_config=args.core_config,
+            ),
+        ),
+        live=_live_options(args),
+        config=args.config,
+    )
 
 
 def _host(args: argparse.Namespace) -> int:
