@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from komodo_guard.history import redact as redact_module
 from komodo_guard.history.redact import one_line, redact
 
 # Realistic secrets: no whitespace, quotes or separators that end a value.
@@ -55,6 +57,18 @@ TOKEN_SHAPES = (
 )
 
 
+PROSE_SHAPES = (
+    "psql: connection failed (password was {})",
+    "the password is {}",
+    "Password is: {} for now",
+    "admin pw: {}",
+    "db pw is {}, rotate it",
+    "PW={}",
+    "the passphrase was '{}'",
+)
+_READS_AS_PROSE = re.compile(rf"(?i)(?:{redact_module._PLAIN})[.,;:!?)]*")
+
+
 def _survives(secret: str, shape: str) -> bool:
     text = f"first line\n  {shape.format(secret)}\nlast line"
     return secret in redact(text) or secret in one_line(shape.format(secret))
@@ -64,6 +78,45 @@ def _survives(secret: str, shape: str) -> bool:
 def test_no_secret_survives(secret: str, shape: str) -> None:
     assume(secret not in shape)
     assert not _survives(secret, shape)
+
+
+@given(secret=SECRET, shape=st.sampled_from(PROSE_SHAPES))
+def test_no_password_in_prose_survives(secret: str, shape: str) -> None:
+    # A password spelled like the rest of a sentence ("incorrect.") cannot be
+    # told from one; those are kept readable on purpose.
+    assume(secret not in shape and not _READS_AS_PROSE.fullmatch(secret))
+    assert not _survives(secret, shape)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("(password was PGPASS-4444)", "(password was ***)"),
+        ("password is hunter2", "password is ***"),
+        ("pw: hunter2", "pw: ***"),
+        ("the password is: s3cret! now", "the password is: *** now"),
+    ],
+)
+def test_prose_passwords_are_masked(line: str, expected: str) -> None:
+    assert redact(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'FATAL:  password authentication failed for user "postgres"',
+        "Password is incorrect.",
+        "your password was changed",
+        "the password is required (set DB_PASSWORD)",
+        "pw is not set",
+        "password was rejected: too short",
+        "sha256 of the password was computed",
+        "pwd is /srv/komodo",
+        "test pass was flaky",
+    ],
+)
+def test_prose_about_passwords_stays_readable(line: str) -> None:
+    assert redact(line) == line
 
 
 @given(secret=URL_SAFE, shape=st.sampled_from(URL_SHAPES))

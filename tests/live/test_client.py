@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 import httpx
@@ -17,6 +19,7 @@ from komodo_guard.live.errors import (
     CoreVersionError,
 )
 from tests.live.fakecore import KEY, SECRET, URL, FakeCore, Sequence
+from tests.live.loopback import misbehaving
 
 
 def make(core: FakeCore, **options: Any) -> CoreClient:
@@ -67,7 +70,8 @@ def test_read_gives_up_after_its_retries_with_komodos_text() -> None:
     with pytest.raises(CoreUnreachable) as caught:
         make(core, retries=2).read("ListStacks", {})
     assert str(caught.value) == (
-        "ListStacks: Core answered 503: database is down | inner cause"
+        "ListStacks: Core answered 503: database is down | inner cause; "
+        "3 attempts over 0.0 s"
     )
     assert core.count("ListStacks") == 3
 
@@ -97,9 +101,43 @@ def test_timeout_is_retried_and_then_reported_with_the_timeout() -> None:
     client = CoreClient(
         URL, KEY, SECRET, timeout=2.5, retries=1, transport=httpx.MockTransport(hang)
     )
-    with pytest.raises(CoreUnreachable, match=r"ListStacks: no answer within 2.5 s"):
+    with pytest.raises(CoreUnreachable) as caught:
         client.read("ListStacks", {})
+    assert re.fullmatch(
+        r"ListStacks: no answer within 2.5 s; 2 attempts over \d+\.\d s",
+        str(caught.value),
+    )
     assert len(attempts) == 2
+
+
+def test_a_single_attempt_does_not_count_attempts() -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client = CoreClient(
+        URL, KEY, SECRET, timeout=1, retries=0, transport=httpx.MockTransport(hang)
+    )
+    with pytest.raises(CoreUnreachable) as caught:
+        client.read("ListStacks", {})
+    assert str(caught.value) == "ListStacks: no answer within 1 s"
+
+
+def test_a_dripping_answer_ends_at_the_timeout() -> None:
+    """Headers, then a byte every 50 ms of a 100 kB body: each read is quick,
+    so only the overall deadline ends each attempt."""
+    with misbehaving("drip") as server:
+        client = CoreClient(server.url, KEY, SECRET, timeout=0.3, retries=1)
+        began = time.monotonic()
+        with pytest.raises(CoreUnreachable) as caught:
+            client.read("ListStacks", {})
+        elapsed = time.monotonic() - began
+    assert elapsed < 2.5
+    assert server.connections == 2
+    assert re.fullmatch(
+        r"ListStacks: answer not complete within 0.3 s "
+        r"\(\d+ of 100,000 bytes received\); 2 attempts over 0\.\d s",
+        str(caught.value),
+    ), str(caught.value)
 
 
 def test_connection_refused_is_unreachable_and_chained() -> None:
@@ -115,10 +153,68 @@ def test_connection_refused_is_unreachable_and_chained() -> None:
 
 
 def test_malformed_json_is_a_response_error() -> None:
-    core = FakeCore({"ListStacks": httpx.Response(200, content=b"<html>proxy</html>")})
-    with pytest.raises(CoreResponseError, match="ListStacks: answer is not JSON"):
+    core = FakeCore({"ListStacks": httpx.Response(200, content=b"{'name': 'web'}")})
+    with pytest.raises(CoreResponseError) as caught:
         make(core).read("ListStacks", {})
+    assert str(caught.value) == (
+        "ListStacks: answer is not JSON (15 bytes, status 200): {'name': 'web'}"
+    )
     assert core.count("ListStacks") == 1
+
+
+LOGIN = (
+    b"<!DOCTYPE html>\n<html><head><title>Sign in - Authelia</title></head>"
+    b"<body><form>...</form></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "looks"),
+    [
+        (
+            httpx.Response(200, content=LOGIN),
+            "but an HTML page titled 'Sign in - Authelia' (104 bytes, status 200)",
+        ),
+        (
+            httpx.Response(200, html="<p>Welcome to nginx!</p>"),
+            "but an HTML page (24 bytes, status 200)",
+        ),
+        (httpx.Response(200, content=b""), "but empty (status 200)"),
+        (httpx.Response(200, content=b" \n"), "but empty (status 200)"),
+    ],
+)
+def test_a_page_that_is_not_core_says_what_it_looked_like(
+    answer: httpx.Response, looks: str
+) -> None:
+    core = FakeCore({"ListStacks": answer})
+    with pytest.raises(CoreResponseError) as caught:
+        make(core).read("ListStacks", {})
+    assert str(caught.value) == (
+        f"ListStacks: answer is not JSON {looks}; the URL may point at a reverse "
+        "proxy or a login page rather than Komodo Core's API"
+    )
+
+
+def test_an_html_error_page_is_named_by_its_title() -> None:
+    page = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body>"
+    core = FakeCore({"ListStacks": httpx.Response(502, content=page)})
+    with pytest.raises(CoreUnreachable) as caught:
+        make(core, retries=0).read("ListStacks", {})
+    assert str(caught.value) == (
+        "ListStacks: Core answered 502: an HTML page titled '502 Bad Gateway'"
+    )
+
+
+def test_a_refused_write_says_which_permission_is_missing() -> None:
+    refused = error(403, "user does not have Write permissions")
+    core = FakeCore({"RefreshStackCache": refused})
+    with pytest.raises(CoreAuthError) as caught:
+        make(core).write("RefreshStackCache", {"stack": "web"})
+    assert str(caught.value) == (
+        "RefreshStackCache: Core refused (403): user does not have Write "
+        "permissions | inner cause; the API key needs write permission for "
+        "RefreshStackCache"
+    )
 
 
 def test_truncated_body_is_a_response_error() -> None:
@@ -191,8 +287,48 @@ def test_list_all_with_exactly_one_default_page_asks_once_more() -> None:
 
 def test_list_all_rejects_a_non_array() -> None:
     core = FakeCore({"ListStacks": {"stacks": []}})
-    with pytest.raises(CoreResponseError, match="expected a JSON array, got object"):
+    with pytest.raises(CoreResponseError) as caught:
         make(core).list_all("ListStacks")
+    assert str(caught.value) == (
+        "ListStacks: expected an array of objects, got an object"
+    )
+
+
+@pytest.mark.parametrize(
+    ("items", "wrong"),
+    [
+        (["a", 1, None], "item 1 is a string"),
+        ([{"name": "web"}, 1], "item 2 is a number"),
+        ([{"name": "web"}, {"name": "db"}, None], "item 3 is null"),
+        ([[]], "item 1 is an array"),
+        ([True], "item 1 is a boolean"),
+    ],
+)
+def test_list_all_rejects_items_that_are_not_objects(
+    items: list[Any], wrong: str
+) -> None:
+    core = FakeCore({"ListStacks": items})
+    with pytest.raises(CoreResponseError) as caught:
+        make(core).list_all("ListStacks")
+    assert str(caught.value) == f"ListStacks: expected an array of objects, {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind"),
+    [
+        ([], "an array"),
+        ("up", "a string"),
+        (httpx.Response(200, content=b"null"), "null"),
+    ],
+)
+def test_get_rejects_an_answer_that_is_not_an_object(answer: Any, kind: str) -> None:
+    core = FakeCore({"GetCoreInfo": Sequence(answer)})
+    with pytest.raises(CoreResponseError) as caught:
+        make(core).get("GetCoreInfo")
+    assert str(caught.value) == f"GetCoreInfo: expected an object, got {kind}"
+    assert make(FakeCore({"GetCoreInfo": {"title": "x"}})).get("GetCoreInfo") == {
+        "title": "x"
+    }
 
 
 def test_pages_follows_next_page() -> None:
@@ -230,12 +366,25 @@ def test_pages_rejects_a_next_page_that_does_not_advance() -> None:
         make(core).pages("ListUpdates", {}, "updates")
 
 
-def test_pages_rejects_a_missing_key() -> None:
-    core = FakeCore({"ListUpdates": [], "ListAlerts": {"alerts": "none"}})
-    with pytest.raises(CoreResponseError, match="no `alerts` array"):
-        make(core).pages("ListAlerts", {}, "alerts")
-    with pytest.raises(CoreResponseError, match="no `updates` array"):
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ([], "expected an object holding the `updates` array, got an array"),
+        ({}, "answer has no `updates` array"),
+        ({"updates": "none"}, "answer has no `updates` array"),
+        (
+            {"updates": [{"id": "u1"}, "u2"], "next_page": None},
+            "expected an array of objects in `updates`, item 2 is a string",
+        ),
+    ],
+)
+def test_a_page_without_its_array_of_objects_is_an_error(
+    answer: Any, message: str
+) -> None:
+    core = FakeCore({"ListUpdates": Sequence(answer)})
+    with pytest.raises(CoreResponseError) as caught:
         make(core).pages("ListUpdates", {}, "updates")
+    assert str(caught.value) == f"ListUpdates: {message}"
 
 
 @pytest.mark.parametrize(
@@ -254,6 +403,14 @@ def test_unsupported_version_is_a_version_error(answer: dict[str, str]) -> None:
     core = FakeCore({"GetVersion": answer})
     with pytest.raises(CoreVersionError, match="GetVersion: "):
         make(core).model_version()
+
+
+def test_a_version_that_is_no_version_is_quoted_redacted() -> None:
+    core = FakeCore({"GetVersion": {"version": "password=hunter2-db"}})
+    with pytest.raises(CoreVersionError) as caught:
+        make(core).model_version()
+    assert "hunter2-db" not in str(caught.value)
+    assert str(caught.value).startswith("GetVersion: 'password=***' is not a")
 
 
 def test_version_without_a_version_string_is_a_response_error() -> None:

@@ -69,7 +69,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
             {"name": "DOMAIN", "value": "example.org", "is_secret": False},
         ],
         "ListUpdates": {
-            "updates": [{"id": "u1", "operation": "RunSync"}],
+            "updates": [{"id": "u1", "operation": "RunSync", "start_ts": 7}],
             "next_page": None,
         },
         "ListAlerts": {"alerts": [], "next_page": None},
@@ -187,7 +187,73 @@ def test_a_failed_call_is_incomplete_and_the_rest_is_collected() -> None:
 def test_unexpected_shape_is_incomplete() -> None:
     snapshot = collect(FakeCore(answers(ListServers={"servers": []})))
     assert snapshot.incomplete == (
-        Incomplete("ListServers", "expected a JSON array, got object"),
+        Incomplete("ListServers", "expected an array of objects, got an object"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "answer", "reason"),
+    [
+        (
+            "ListStacks",
+            ["a", 1, None],
+            "expected an array of objects, item 1 is a string",
+        ),
+        (
+            "ListStacks",
+            [stack("web"), {"id": "x", "name": "db", "info": None}],
+            "item 2 ('db') has no `info` object",
+        ),
+        ("ListServers", [{"id": "s1"}], "item 1 has no `info` object"),
+        (
+            "ListFullAlerters",
+            [{"name": "ntfy", "config": []}],
+            "item 1 ('ntfy') has no `config` object",
+        ),
+        (
+            "ListUpdates",
+            [],
+            "expected an object holding the `updates` array, got an array",
+        ),
+        ("ListUpdates", {}, "answer has no `updates` array"),
+        ("ListAlerts", {"next_page": None}, "answer has no `alerts` array"),
+        ("GetCoreInfo", [], "expected an object, got an array"),
+        ("GetResourceSync", "infra", "expected an object, got a string"),
+    ],
+)
+def test_a_wrongly_shaped_answer_is_incomplete_not_data(
+    call: str, answer: Any, reason: str
+) -> None:
+    snapshot = collect(FakeCore(answers(**{call: answer})))
+    about = "infra" if call == "GetResourceSync" else ""
+    assert snapshot.incomplete == (Incomplete(call, reason, about),)
+    assert len(snapshot.servers) == (call != "ListServers")
+    assert snapshot.core is None if call == "GetCoreInfo" else snapshot.core
+
+
+def test_a_wrong_get_update_answer_is_incomplete_for_that_update() -> None:
+    snapshot = collect(FakeCore(answers(ListUpdates=STREAKS, GetUpdate=[])))
+    assert {entry.reason for entry in snapshot.incomplete} == {
+        "expected an object, got an array"
+    }
+    assert not any(u.logs for u in snapshot.updates)
+
+
+def test_updates_without_id_or_start_time_are_ignored_and_counted() -> None:
+    listed = {
+        "updates": [
+            {"id": "u1", "operation": "RunSync", "start_ts": 9},
+            {"operation": "DeployStack", "start_ts": 8},
+            {"id": "u3", "operation": "DeployStack"},
+            {"id": "u4", "operation": "DeployStack", "start_ts": True},
+            {"_id": {"$oid": "u5"}, "start_ts": 5},
+        ],
+        "next_page": None,
+    }
+    snapshot = collect(FakeCore(answers(ListUpdates=listed)))
+    assert [u.id for u in snapshot.updates] == ["u1", "u5"]
+    assert snapshot.incomplete == (
+        Incomplete("ListUpdates", "3 updates without id or start time were ignored"),
     )
 
 
@@ -198,9 +264,10 @@ def test_unsupported_version_is_incomplete_but_kept() -> None:
     assert snapshot.could_not_read("GetVersion")
 
 
-def test_lenient_views_tolerate_missing_and_odd_fields() -> None:
-    odd = [{"name": "bare"}, "not an object", {"id": 3, "info": {"state": None}}]
+def test_lenient_views_tolerate_missing_and_odd_optional_fields() -> None:
+    odd = [{"name": "bare", "info": {}}, {"id": 3, "info": {"state": None}}]
     snapshot = collect(FakeCore(answers(ListStacks=odd)))
+    assert snapshot.complete, snapshot.incomplete
     assert [(s.name, s.state, s.id) for s in snapshot.stacks] == [
         ("bare", "", ""),
         ("", "", ""),
@@ -241,15 +308,54 @@ def test_failed_refresh_is_incomplete() -> None:
         ("RefreshResourceSyncPending", "infra"),
         ("RefreshResourceSyncPending", "apps"),
     }
+    (group,) = snapshot.unread
+    assert group.message == (
+        "could not refresh the pending changes of 2 syncs (e.g. 'apps', 'infra'): "
+        "Core refused (403): needs Execute; the API key needs write permission "
+        "for RefreshResourceSyncPending; their checks used the pending changes "
+        "Core had cached"
+    )
 
 
 def test_progress_reports_every_call_with_a_growing_total() -> None:
     steps: list[Step] = []
     collect(FakeCore(answers()), progress=steps.append)
-    assert len(steps) == 18  # 17 calls + one GetResourceSync
-    assert [step.done for step in steps] == list(range(1, 19))
-    assert steps[-1].total == 18
-    assert all(step.done <= step.total for step in steps)
+    *calls, last = steps
+    assert len(calls) == 18  # 17 calls + one GetResourceSync
+    assert [step.done for step in calls] == list(range(1, 19))
+    assert calls[-1].total == 18
+    assert all(step.done <= step.total for step in calls)
+    assert not any(step.finished for step in calls)
+    assert (last.finished, last.done, last.total) == (True, 18, 18)
+    assert [step.phase for step in calls[:2]] == ["version", "resources"]
+
+
+def test_progress_over_every_phase_counts_on() -> None:
+    steps: list[Step] = []
+    core = FakeCore(
+        answers(
+            RefreshResourceSyncPending={},
+            RefreshStackCache={},
+            ListUpdates=STREAKS,
+            GetUpdate=with_logs,
+        )
+    )
+    collect(core, refresh=True, progress=steps.append)
+    phases = list(dict.fromkeys(step.phase for step in steps))
+    assert phases == ["version", "refresh", "resources", "failure logs"]
+    assert [step.done for step in steps[:-1]] == list(range(1, len(steps)))
+    assert steps[-1].finished
+
+
+def test_progress_is_finished_when_interrupted() -> None:
+    steps: list[Step] = []
+
+    def interrupt(params: dict[str, Any]) -> Any:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        collect(FakeCore(answers(ListStacks=interrupt)), progress=steps.append)
+    assert steps[-1].finished
 
 
 # -- update log, alerts and versions -------------------------------------------
@@ -317,9 +423,10 @@ def test_update_targets_carry_resource_names() -> None:
 def test_a_failed_log_read_is_incomplete_for_that_update() -> None:
     refused = httpx.Response(500, json={"error": "db gone", "trace": []})
     snapshot = collect(FakeCore(answers(ListUpdates=STREAKS, GetUpdate=refused)))
-    assert {(e.call, e.resource) for e in snapshot.incomplete} == {
-        ("GetUpdate", ident) for ident in ("f4", "f3", "f1", "db-fail")
-    }
+    at = "DeployStack at 1970-01-01 00:00 UTC"
+    assert sorted((e.call, e.resource) for e in snapshot.incomplete) == [
+        ("GetUpdate", f"Stack {name}: {at}") for name in ("db", "web", "web", "web")
+    ]
     assert len(snapshot.updates) == 6
     assert not any(u.logs for u in snapshot.updates)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from komodo_guard.live import update_log
-from komodo_guard.live.client import CoreClient, Pages
+from komodo_guard.live.client import CoreClient, Page, Pages
 from komodo_guard.live.update_log import Slice
 from tests.live.fakecore import KEY, SECRET, URL, FakeCore
 
@@ -46,6 +46,10 @@ def list_updates(items: list[Item]) -> Any:
     return answer
 
 
+def page_of(answer: dict[str, Any]) -> Page:
+    return Page(tuple(answer["updates"]), answer["next_page"])
+
+
 def read_window(items: list[Item], since: int) -> tuple[list[Item], FakeCore]:
     """What the snapshot does: the first page, then every slice, merged."""
     core = FakeCore({"ListUpdates": list_updates(items)})
@@ -55,8 +59,8 @@ def read_window(items: list[Item], since: int) -> tuple[list[Item], FakeCore]:
         update_log.read_slice(client, part)
         for part in update_log.remaining_slices(first, since)
     ]
-    merged, truncated = update_log.merged(first, slices)
-    assert not truncated
+    merged, truncated, ignored = update_log.merged(first, slices)
+    assert (truncated, ignored) == (False, 0)
     return merged, core
 
 
@@ -96,7 +100,7 @@ def test_ties_at_the_first_page_end_are_read() -> None:
 
 def test_ties_at_a_slice_edge_are_read_once() -> None:
     spread = log_of(list(range(0, 40_000, 40)))
-    first = list_updates(spread)({"query": Slice(0, 2**62).query()})
+    first = page_of(list_updates(spread)({"query": Slice(0, 2**62).query()}))
     edge = update_log.remaining_slices(first, 0)[1].since
     items = log_of(list(range(0, 40_000, 40)) + [edge] * 250)
     merged, _ = read_window(items, 0)
@@ -106,10 +110,10 @@ def test_ties_at_a_slice_edge_are_read_once() -> None:
 
 def test_slice_edges_touch_and_end_at_the_first_page() -> None:
     items = log_of(list(range(0, 100_000, 10)))
-    first = list_updates(items)({"query": Slice(20_000, 2**62).query()})
+    first = page_of(list_updates(items)({"query": Slice(20_000, 2**62).query()}))
     parts = update_log.remaining_slices(first, 20_000)
     assert parts[0].since == 20_000
-    assert parts[-1].until == min(item["start_ts"] for item in first["updates"])
+    assert parts[-1].until == min(item["start_ts"] for item in first.items)
     for older, newer in itertools.pairwise(parts):
         assert older.until == newer.since
     assert len(parts) <= update_log.MAX_SLICES
@@ -133,11 +137,34 @@ def test_slice_queries_are_closed_ranges() -> None:
 
 
 def test_truncated_slices_are_reported() -> None:
-    first = {"updates": [{"id": "a", "start_ts": 3}], "next_page": 1}
+    first = Page(({"id": "a", "start_ts": 3},), next_page=1)
     cut = Pages(({"id": "b", "start_ts": 2},), truncated=True)
-    merged, truncated = update_log.merged(first, [cut])
+    merged, truncated, _ = update_log.merged(first, [cut])
     assert [item["id"] for item in merged] == ["a", "b"]
     assert truncated
+
+
+def test_updates_without_id_or_start_time_are_left_out_and_counted() -> None:
+    first = Page(
+        (
+            {"id": "a", "start_ts": 3},
+            {"start_ts": 2},
+            {"id": "c", "start_ts": "yesterday"},
+            {"id": "", "start_ts": 1},
+        ),
+        next_page=1,
+    )
+    more = Pages(({"_id": {"$oid": "e"}, "start_ts": 1}, {"id": "f"}), False)
+    log = update_log.merged(first, [more])
+    assert [item.get("id", "e") for item in log.items] == ["a", "e"]
+    assert log.ignored == 4
+
+
+def test_slices_are_estimated_from_placed_updates_only() -> None:
+    first = Page((*log_of(list(range(9_000, 10_000, 10))), {"id": "x"}), next_page=1)
+    parts = update_log.remaining_slices(first, 0)
+    assert parts[-1].until == 9_000
+    assert parts[0].since == 0
 
 
 # -- streak ends -----------------------------------------------------------------

@@ -19,10 +19,10 @@ from collections.abc import Callable
 MASK = "***"
 
 # Words that name a secret when a value follows them: ``DB_PASSWORD=``,
-# ``"api_key": "``, ``GITHUB_TOKEN:``. The word ends the key, so ``passed:``
-# or ``tokens:`` are left alone.
+# ``"api_key": "``, ``GITHUB_TOKEN:``, ``pw: ``. The word ends the key, so
+# ``passed:`` or ``tokens:`` are left alone.
 _SECRET_WORD = (
-    r"(?:password|passwd|passphrase|pwd|pass|secret|token|api[_-]?key"
+    r"(?:password|passwd|passphrase|pwd|pw|pass|secret|token|api[_-]?key"
     r"|access[_-]?key|private[_-]?key|secret[_-]?key|credentials?)"
 )
 
@@ -58,6 +58,21 @@ _PORTS = re.compile(
 _AFTER_WORD = re.compile(
     r"(?i)\b(token|secret|password|passwd|key|apikey|credentials?|auth)s?\b"
     r"([\s:=\"'`]{1,4}(?:(?:is|was|of)\s+)?)([A-Za-z0-9+/_=-]{16,})"
+)
+# Words that follow "password is/was" in ordinary messages, not secrets:
+# participles ("changed", "expiring") and a few adjectives and adverbs.
+_PLAIN = (
+    "[a-z]+ed|[a-z]+ing|incorrect|wrong|invalid|valid|empty|blank|not|too"
+    "|correct|set|unset|reset|null|none|nil|the|a|an|ok|mandatory|weak|short"
+    "|long|used|given|different|same|also|still|now|only|never|always|already"
+)
+# A password in prose: ``(password was PGPASS-4444)``, ``the pw is: x``. The
+# value ends at spaces, quotes, brackets and separators; a word that reads as
+# the rest of a sentence ("password is incorrect") is kept.
+_PROSE = re.compile(
+    r"(?i)\b(password|passwd|passphrase|pw)(\s+(?:is|was)(?:\s*:\s*|\s+))"
+    rf"(?!(?:{_PLAIN})[.,;:!?)]*(?:\s|$))"
+    r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;()\[\]]+)"
 )
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b")
 _KNOWN_TOKENS = re.compile(
@@ -97,7 +112,8 @@ _STEPS: tuple[tuple[re.Pattern[str], _Replacement, tuple[str, ...]], ...] = (
     (_BEARER, rf"\1{MASK}", ("bearer",)),
     (_LONG_OPTION, rf"\1{MASK}", ("--",)),
     (_SHORT_P, _short_p, ("-p",)),
-    (_PAIR, _pair, ("pass", "pwd", "secret", "token", "key", "credential")),
+    (_PAIR, _pair, ("pass", "pw", "secret", "token", "key", "credential")),
+    (_PROSE, rf"\1\2{MASK}", ("pass", "pw")),
     (
         _AFTER_WORD,
         rf"\1\2{MASK}",
@@ -115,6 +131,7 @@ def redact(text: str) -> str:
 
     Covers URL userinfo (``https://user:token@host``), ``key=value`` and
     ``key: value`` pairs whose key names a password, token, secret or key,
+    a password in prose (``password was X``, ``pw is X``),
     ``Authorization``/``Bearer`` headers, ``--password``/``-p`` arguments,
     long token-like strings after such words, AWS access key ids, well-known
     token formats (GitHub, GitLab, Slack, JWT) and private key blocks.

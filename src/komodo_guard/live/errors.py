@@ -3,7 +3,9 @@
 Every failure of a call to Komodo Core (refused connection, timeout, HTTP error,
 malformed body) becomes a :class:`CoreError` at the client's boundary, chained
 with ``from`` to the library error. Messages never hold request headers, the
-API key or the API secret: the client redacts both from anything Core echoes.
+API key or the API secret: the client masks both in anything Core echoes, and
+redacts any other credential from Core's text (a database URL with its
+password in an error, a login page) before it becomes a message.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ class CoreError(Exception):
         self.detail = trim(detail)
         self.status = status
         super().__init__(f"{call}: {self.detail}")
+
+    def retried(self, attempts: int, seconds: float) -> None:
+        """Add to the message that this was the last of ``attempts`` made over
+        ``seconds``, e.g. ``no answer within 10 s; 4 attempts over 45 s``."""
+        shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
+        note = f"; {attempts} attempts over {shown} s"
+        self.detail = trim(self.detail, _DETAIL_LIMIT - len(note)) + note
+        self.args = (f"{self.call}: {self.detail}",)
 
 
 class CoreUnreachable(CoreError):  # noqa: N818  public name chosen in issue 4

@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from komodo_guard.background import Background
 from komodo_guard.rules.interface import (
@@ -20,6 +20,9 @@ from komodo_guard.rules.interface import (
     Severity,
 )
 from komodo_guard.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from komodo_guard.live.snapshot import Unread
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=RuleBase)
@@ -145,17 +148,15 @@ def run_live_rules(
     settings: RuleSettings | None = None,
 ) -> list[Finding]:
     """Run every enabled live rule over ``facts``, after one ``incomplete``
-    finding per Core call the snapshot could not make.
+    finding per Core call and reason the snapshot could not read: a thousand
+    stacks whose cache Core refused to refresh are one finding naming a few.
 
     Rules whose facts are missing (a list Core did not return) say nothing
     themselves: the call's own finding already tells the operator that those
     checks did not happen. A rule that crashes is reported as incomplete.
     """
     settings = settings or RuleSettings()
-    findings = [
-        _unread(entry.call, entry.reason, entry.resource)
-        for entry in facts.snapshot.incomplete
-    ]
+    findings = [_unread(group) for group in facts.snapshot.unread]
     findings += apply_rules(rules, lambda rule: rule.check(facts, options), settings)
     return sorted(findings, key=_live_order)
 
@@ -170,17 +171,14 @@ def _live_order(finding: Finding) -> tuple[str, str, str, str]:
     )
 
 
-def _unread(call: str, reason: str, resource: str) -> Finding:
-    about = f" for {resource!r}" if resource else ""
+def _unread(group: Unread) -> Finding:
     return Finding(
         code="KG000",
         name="check-incomplete",
         severity=Severity.ERROR,
         failure_class=FailureClass.INCOMPLETE,
-        message=f"could not read {call}{about} from Komodo Core: {reason}; "
-        "the checks that need it did not happen",
-        hint="check the Core URL, the API key's permissions and Core's logs, "
-        "then run again",
+        message=group.message,
+        hint=group.hint,
     )
 
 
