@@ -31,6 +31,8 @@ def komodo_guard(cwd: Path, *argv: str) -> str:
         "KOMODO_API_SECRET": SECRET,
         "HOME": str(cwd),
         "PATH": os.environ.get("PATH", ""),
+        # The HTTP libraries' own debug lines too: where headers would leak.
+        "KOMODO_GUARD_DEBUG": "http",
     }
     done = subprocess.run(
         [sys.executable, "-m", "komodo_guard", *argv, "-vv"],

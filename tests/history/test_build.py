@@ -6,8 +6,10 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from komodo_guard.history.build import history_of
-from komodo_guard.history.model import History, IncidentKind
+from komodo_guard.history.model import AmbiguousNameError, History, IncidentKind
 from komodo_guard.komodo.updates import Log, Target, Update
 from tests.history.logs import CASES, PRECEDENCE_CASES, SECRETS
 
@@ -219,3 +221,133 @@ def test_a_recovery_keeps_no_log_text() -> None:
     assert outage.recovery == replace(leaky, logs=())
     assert SECRETS[1] not in repr(result)
     assert not result.complete
+
+
+def large_log() -> list[Update]:
+    """A month of deploys of twelve stacks, each failing for four hours every
+    other day, with logs read as the snapshot reads them (both ends of a
+    streak, newest streaks first, up to a cap): for the newest eight streaks
+    only, so four stacks have no log read at all."""
+    cases = {0: BLOCKED, 1: "database-auth/mongo", 2: "compose/unhealthy"}
+    updates: list[Update] = []
+    streaks: list[list[Update]] = []
+    for number in range(12):
+        stack = Target("Stack", f"66a1f0c2e4b5a6c7d8e9{number:04d}", f"app{number}")
+        for day in range(2 + number % 2, 30, 2):
+            start = ms(day, number)
+            streak = [failed(stack, None, start + h * 3_600_000, "DeployStack")
+                      for h in range(4)]  # fmt: skip
+            streaks.append(streak)
+            updates.extend(streak)
+            updates.append(ok(stack, "DeployStack", start + 4 * 3_600_000))
+    newest = sorted(streaks, key=lambda s: s[-1].start_ts)[-8:]
+    read = {
+        u.id: replace(u, logs=CASES[cases[int(u.target.name[3:]) % 3]].update.logs)
+        for streak in newest
+        for u in (streak[0], streak[-1])
+    }
+    return [read.get(u.id, u) for u in updates]
+
+
+def test_a_large_log_read_in_part_infers_from_the_same_target() -> None:
+    result = history(large_log())
+    assert len(result.failures) == 12 * 14 * 4
+    assert result.without_logs == len(result.failures) - 16
+    inferred = {f.update.target.name: f for f in result.failures if f.inferred}
+    # The newest streak of each of these lends its kind to every older one.
+    assert [
+        (inferred[name].kind, inferred[name].unread) for name in ("app9", "app8")
+    ] == [(IncidentKind.GIT_PULL_BLOCKED, False), (IncidentKind.COMPOSE, False)]
+    # app0, 2, 4 and 6 had no log read and nothing of their own tells why.
+    unread = {f.update.target.name for f in result.failures if f.unread}
+    assert unread == {"app0", "app2", "app4", "app6"}
+    assert {
+        (f.kind, f.inferred) for f in result.failures if f.update.target.name == "app0"
+    } == {(IncidentKind.OTHER, True)}
+    assert result.unread == 4 * 14 * 4
+    assert result.examples(IncidentKind.OTHER) == ()
+    (series,) = [s for s in result.series if s.target.name == "app0"]
+    assert all(outage.unread for outage in series.outages)
+
+
+def test_the_nearest_classified_failure_lends_its_kind_before_or_after() -> None:
+    updates = [
+        failed(MEALIE, None, ms(2), "DeployStack"),
+        ok(MEALIE, "DeployStack", ms(2, 1)),
+        failed(MEALIE, "compose/yaml", ms(4)),
+        ok(MEALIE, "DeployStack", ms(4, 1)),
+        failed(MEALIE, None, ms(9), "PullStack"),
+        ok(MEALIE, "DeployStack", ms(9, 1)),
+        failed(MEALIE, BLOCKED, ms(12)),
+        ok(MEALIE, "DeployStack", ms(12, 1)),
+        # Another family of work on the same stack lends nothing.
+        failed(MEALIE, None, ms(13), "StopStack"),
+        # Nor does another stack.
+        failed(PAPERLESS, None, ms(4), "DeployStack"),
+    ]
+    found = {(f.update.target.name, f.at): f for f in history(updates).failures}
+    assert [
+        (found[key].kind, found[key].inferred, found[key].unread)
+        for key in (("mealie", ms(2)), ("mealie", ms(9)), ("mealie", ms(13)))
+    ] == [
+        (IncidentKind.COMPOSE, True, False),  # after it, the nearest
+        (IncidentKind.GIT_PULL_BLOCKED, True, False),  # 3 days after, not 5 before
+        (IncidentKind.OTHER, True, True),
+    ]
+    assert found[("paperless", ms(4))].unread
+
+
+def test_a_sole_outage_is_named_by_kind_and_target() -> None:
+    result = history()
+    names = {o.ident for o in result.outages}
+    assert "database-auth-unifi" in names
+    assert "git-pull-blocked-mealie-20261120T0400" in names  # mealie had two
+    unifi = result.outage("database-auth-unifi")
+    assert unifi is not None
+    assert unifi.full_ident == "database-auth-unifi-20261128T0000"
+    assert result.outage("database-auth-unifi-20261128T0000") is unifi
+
+
+@pytest.mark.parametrize(
+    ("name", "started"),
+    [
+        ("git-pull-blocked-mealie", ms(20, 4)),  # the newest of the two
+        ("GIT-PULL-BLOCKED-MEALIE-20261103", ms(3, 4)),
+        ("git-pull-blocked-mealie-20261103T0400", ms(3, 4)),
+        ("git-pull-blocked-me", ms(20, 4)),  # a prefix of one target's names
+        ("database-auth-p", ms(10, 10)),
+        (" missing-files-immich ", ms(12, 9)),
+    ],
+)
+def test_lookup_by_stem_time_prefix_or_prefix(name: str, started: int) -> None:
+    found = history().outage(name)
+    assert found is not None
+    assert found.started == started
+
+
+def test_lookup_of_nothing_or_of_several_targets() -> None:
+    result = history()
+    assert result.outage("compose-mealie") is None
+    assert result.outage("  ") is None
+    with pytest.raises(AmbiguousNameError) as raised:
+        result.outage("database-auth")
+    assert [o.ident for o in raised.value.candidates] == [
+        "database-auth-unifi",
+        "database-auth-paperless",
+    ]
+
+
+def test_lookup_prefers_the_target_the_whole_stem_names() -> None:
+    other = Target("Stack", "66a1f0c2e4b5a6c7d8e9f1ff", "mealie-db")
+    result = history([*month(), failed(other, BLOCKED, ms(22))])
+    found = result.outage("git-pull-blocked-mealie")
+    assert found is not None
+    assert found.target.name == "mealie"
+    assert result.outage("git-pull-blocked-mealie-db") is not None
+
+
+def test_outages_of_two_kinds_in_one_streak_are_one_period() -> None:
+    result = history()
+    # immich's one streak showed two kinds; every other streak one.
+    assert len(result.outages) == 8
+    assert result.periods == 7

@@ -54,12 +54,19 @@ def _bare(operation: str) -> Update:
         ("CommitSync", IncidentKind.SYNC),
         ("RunProcedure", IncidentKind.PROCEDURE),
         ("RunAction", IncidentKind.PROCEDURE),
-        ("DeployStack", IncidentKind.OTHER),
-        ("RunBuild", IncidentKind.OTHER),
     ],
 )
 def test_without_logs_the_operation_decides(operation: str, kind: IncidentKind) -> None:
     assert classify(_bare(operation)) == Failure(_bare(operation), kind, inferred=True)
+
+
+@pytest.mark.parametrize("operation", ["DeployStack", "RunBuild"])
+def test_without_logs_and_a_telling_operation_the_cause_is_unread(
+    operation: str,
+) -> None:
+    assert classify(_bare(operation)) == Failure(
+        _bare(operation), IncidentKind.OTHER, inferred=True, unread=True
+    )
 
 
 def test_unmatched_sync_log_falls_back_to_the_operation() -> None:

@@ -5,6 +5,7 @@ the official schema, so a misspelt property fails the test."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _TEXT = {
@@ -26,6 +27,7 @@ _ARTIFACT_LOCATION = {
     "properties": {
         "uri": {"type": "string", "format": "uri-reference"},
         "uriBaseId": {"type": "string"},
+        "description": _TEXT,
     },
     "additionalProperties": False,
 }
@@ -42,7 +44,11 @@ _LOCATION = {
         "physicalLocation": {
             "type": "object",
             "anyOf": [{"required": ["artifactLocation"]}, {"required": ["address"]}],
-            "properties": {"artifactLocation": _ARTIFACT_LOCATION, "region": _REGION},
+            "properties": {
+                "artifactLocation": _ARTIFACT_LOCATION,
+                "region": _REGION,
+                "properties": {"type": "object"},
+            },
             "additionalProperties": False,
         },
         "logicalLocations": {
@@ -176,3 +182,28 @@ SARIF_SUBSET: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def github_problems(document: dict[str, Any]) -> list[str]:
+    """What GitHub code scanning refuses or cannot place, per its "SARIF
+    support for code scanning" page: every result needs a location whose
+    ``physicalLocation.artifactLocation.uri`` is a relative path in the
+    repository (no scheme, no leading slash) and whose region has a
+    ``startLine``."""
+    problems = []
+    for run in document["runs"]:
+        for number, result in enumerate(run.get("results", [])):
+            where = f"result {number} ({result.get('ruleId')})"
+            locations = result.get("locations") or [{}]
+            physical = locations[0].get("physicalLocation", {})
+            uri = physical.get("artifactLocation", {}).get("uri", "")
+            if not uri:
+                problems.append(f"{where}: no physicalLocation.artifactLocation.uri")
+            elif _SCHEME.match(uri) or uri.startswith("/"):
+                problems.append(f"{where}: uri {uri!r} is not relative")
+            if physical.get("region", {}).get("startLine", 0) < 1:
+                problems.append(f"{where}: no region.startLine")
+    return problems

@@ -24,6 +24,7 @@ from komodo_guard.rules.interface import (
 )
 from tests.report.histories import live_summary
 from tests.report.samples import finding
+from tests.report.sarif_schema import github_problems
 
 MEALIE = ResourceRef("stack", "mealie")
 BEHIND = finding(
@@ -119,19 +120,16 @@ def test_json_of_a_lint_run_has_no_live_key() -> None:
     assert "live" not in json.loads(json_format.render(lint))
 
 
-def test_sarif_gives_a_logical_location_only() -> None:
+def test_sarif_places_a_resource_only_core_holds_under_komodo_core() -> None:
     log = json.loads(sarif_format.render(drift()))
+    assert github_problems(log) == []
     first, second = log["runs"][0]["results"]
-    assert first["locations"] == [
-        {
-            "logicalLocations": [
-                {
-                    "name": "mealie",
-                    "fullyQualifiedName": "stack/mealie",
-                    "kind": "stack",
-                }
-            ]
-        }
+    (location,) = first["locations"]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == (
+        "komodo-core/stack/mealie"
+    )
+    assert location["logicalLocations"] == [
+        {"name": "mealie", "fullyQualifiedName": "stack/mealie", "kind": "stack"}
     ]
     physical = second["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "komodo/apps.toml"

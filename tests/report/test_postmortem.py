@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from komodo_guard.history.kinds import KIND_TEXT
-from komodo_guard.history.model import IncidentKind
+from komodo_guard.history.model import IncidentKind, Outage
 from komodo_guard.komodo.updates import Target
 from komodo_guard.live.views import Alert
 from komodo_guard.report import postmortem
@@ -14,7 +17,9 @@ from tests.report.histories import (
     END,
     MEALIE,
     PULL_BLOCKED,
+    UNTIL,
     backup_outages,
+    failure,
     live_summary,
     mealie_outage,
     sample_history,
@@ -187,3 +192,37 @@ def test_inferred_failures_say_no_log_backs_the_kind() -> None:
         findings=[],
     )
     assert "No log line backs this" in postmortem.render(found)
+    assert "inferred from the operation or from the nearest" in postmortem.render(found)
+
+
+def test_a_failure_of_unknown_cause_is_not_called_unmatched() -> None:
+    unknown = replace(
+        failure(BACKUP, END - DAY, IncidentKind.OTHER), unread=True, inferred=True
+    )
+    outage = Outage(IncidentKind.OTHER, BACKUP, (unknown,), None, sole=True)
+    found = postmortem.incident(
+        outage,
+        history=sample_history(),
+        live=live_summary(),
+        updates=[],
+        alerts=[],
+        findings=[],
+    )
+    text = postmortem.render(found)
+    assert "why it failed is unknown: komodo-guard did not read" in " ".join(
+        text.split()
+    )
+    assert "Incident `other-mongo-backup`." in text
+    assert "| failed (its log was not read) |" in text
+
+
+def test_the_window_of_one_day_is_singular() -> None:
+    found = postmortem.incident(
+        mealie_outage(),
+        history=sample_history(),
+        live=live_summary(since=UNTIL - timedelta(days=1)),
+        updates=[],
+        alerts=[],
+        findings=[],
+    )
+    assert ", last 1 day, read at " in postmortem.render(found)

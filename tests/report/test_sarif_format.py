@@ -19,7 +19,7 @@ from komodo_guard.rules.interface import (
 )
 from komodo_guard.rules.registry import BY_KEY
 from tests.report.samples import EMPTY, SYNTAX, UNSYNCED, finding, result
-from tests.report.sarif_schema import SARIF_SUBSET
+from tests.report.sarif_schema import SARIF_SUBSET, github_problems
 
 
 def _log(
@@ -30,6 +30,7 @@ def _log(
     jsonschema.validate(
         document, SARIF_SUBSET, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
+    assert github_problems(document) == []
     return document
 
 
@@ -134,11 +135,82 @@ def test_resource_and_unregistered_code_and_incomplete_run() -> None:
     assert (rule["id"], rule["name"]) == ("KG000", "check-incomplete")
     assert run["results"][0]["locations"] == [
         {
+            "physicalLocation": {
+                "artifactLocation": {
+                    "uri": "komodo-core/stack/web",
+                    "description": {
+                        "text": "not a file: stack 'web' in Komodo Core; no file "
+                        "of the tree declares it"
+                    },
+                },
+                "region": {"startLine": 1},
+                "properties": {"notAFile": True},
+            },
             "logicalLocations": [
                 {"name": "web", "fullyQualifiedName": "stack/web", "kind": "stack"}
-            ]
+            ],
         }
     ]
+
+
+def test_github_rules_catch_a_result_without_a_physical_location() -> None:
+    bare = {"runs": [{"results": [{"ruleId": "KG1", "locations": [{}]}]}]}
+    assert github_problems(bare) == [
+        "result 0 (KG1): no physicalLocation.artifactLocation.uri",
+        "result 0 (KG1): no region.startLine",
+    ]
+    absolute = {
+        "artifactLocation": {"uri": "file:///srv/a.toml"},
+        "region": {"startLine": 2},
+    }
+    wrong = {"runs": [{"results": [{"locations": [{"physicalLocation": absolute}]}]}]}
+    assert github_problems(wrong) == [
+        "result 0 (None): uri 'file:///srv/a.toml' is not relative"
+    ]
+
+
+def test_every_result_of_a_drift_run_has_a_relative_physical_location() -> None:
+    silent = FailureClass.SILENT_FAILURE
+    backup = finding(
+        "KG1010",
+        name="execution-failed",
+        failure_class=silent,
+        resource=ResourceRef("deployment", "mongo backup/1"),
+    )
+    core = finding("KG1015", name="alerts-not-sent", failure_class=silent)
+    unread = finding(
+        "KG000",
+        name="check-incomplete",
+        failure_class=FailureClass.INCOMPLETE,
+        message="could not read ListAlerters from Komodo Core",
+    )
+    declared = finding(
+        "KG1001",
+        name="sync-pending",
+        failure_class=silent,
+        resource=ResourceRef("resource_sync", "homelab"),
+        location=Location("komodo/sync.toml", 4, 1),
+    )
+    results = _log(backup, core, unread, declared, root="/srv/ops")["runs"][0][
+        "results"
+    ]
+    physical = {
+        r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in results
+    }
+    assert physical["KG1010"]["uri"] == "komodo-core/deployment/mongo%20backup%2F1"
+    assert physical["KG1015"] == {
+        "uri": "komodo-core",
+        "description": {"text": "not a file: Komodo Core as a whole"},
+    }
+    assert physical["KG000"]["uri"] == "komodo-guard"
+    assert physical["KG1001"] == {"uri": "komodo/sync.toml", "uriBaseId": "%SRCROOT%"}
+
+
+def test_a_file_without_a_line_is_placed_on_its_first_line() -> None:
+    whole = finding(location=Location("stacks.toml"))
+    (item,) = _log(whole)["runs"][0]["results"]
+    assert item["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
 
 
 def test_rules_mapping_can_be_given() -> None:

@@ -1,4 +1,10 @@
-"""``komodo-guard explain RULE`` and ``komodo-guard rules``: the rules' own docs."""
+"""``komodo-guard explain RULE`` and ``komodo-guard rules``: the rules' own docs.
+
+``explain`` also knows ``KG000`` (``check-incomplete``): not a rule but the
+finding komodo-guard itself reports when a check could not run. It appears in
+every output format, so it is explained like a rule, but it is not registered
+(no one can disable it, and ``rules`` does not list it).
+"""
 
 from __future__ import annotations
 
@@ -29,11 +35,45 @@ def describe(rule: RuleBase) -> str:
     return f"{header}\n{inspect.cleandoc(rule.doc)}\n"
 
 
+INCOMPLETE_KEYS = frozenset({"KG000", "CHECK-INCOMPLETE"})
+INCOMPLETE = """KG000 check-incomplete
+severity: error    class: incomplete
+
+A check that could not run, so its part of the report is unknown.
+
+komodo-guard never counts a check that could not run as passed. It reports
+KG000 instead, naming what failed and why:
+
+- a call to Komodo Core failed (unreachable, timed out, the API key was
+  refused, an answer was malformed): the live checks that need that call
+  did not happen;
+- a rule crashed on input it did not expect: that rule's checks did not
+  happen;
+- on a Docker host, a git or Docker command could not run: the host checks
+  that need it did not happen.
+
+What to do: read the finding's message and hint, fix the cause (the Core
+URL, the API key's permissions, the network, the host's git or Docker) and
+run again. For a crashed rule, run with -v to see the trace and report it as
+a komodo-guard bug. Until KG000 is gone, treat the area it names as
+unchecked, not as clean.
+
+KG000 makes the exit code 2 (could not complete), whatever --fail-on says.
+It is not a rule: it cannot be disabled, and `komodo-guard rules` does not
+list it.
+"""
+
+
 def explain(rule: str) -> int:
-    """Print the documentation of the rule named by code or name."""
-    found = find(rule.strip())
+    """Print the documentation of the rule named by code or name, or what
+    ``KG000`` means."""
+    key = rule.strip()
+    if key.upper() in INCOMPLETE_KEYS:
+        print(INCOMPLETE, end="")
+        return 0
+    found = find(key)
     if found is None:
-        raise UsageError(f"unknown rule {rule!r}{_suggestion(rule.strip())}")
+        raise UsageError(f"unknown rule {rule!r}{_suggestion(key)}")
     print(describe(found), end="")
     return 0
 

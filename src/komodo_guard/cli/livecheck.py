@@ -139,9 +139,8 @@ def read_core(client: CoreClient, options: LiveOptions) -> CoreRead:
         concurrency=options.concurrency,
         progress=None if options.quiet else terminal_progress(sys.stderr),
     )
-    for entry in snapshot.incomplete:
-        about = f" for {entry.resource!r}" if entry.resource else ""
-        log.warning("could not read %s%s: %s", entry.call, about, entry.reason)
+    for group in snapshot.unread:
+        log.warning("%s", group.message)
     described = summary(snapshot, demo=options.demo)
     history = history_of(
         snapshot.updates,
@@ -170,11 +169,7 @@ def summary(snapshot: LiveSnapshot, *, demo: bool = False) -> LiveSummary:
         ("update", len(snapshot.updates)),
         ("open alert", len(snapshot.open_alerts)),
     )
-    unread = tuple(
-        f"{entry.call}{f' for {entry.resource!r}' if entry.resource else ''}: "
-        f"{entry.reason}"
-        for entry in snapshot.incomplete
-    )
+    unread = tuple(group.message for group in snapshot.unread)
     return LiveSummary(
         url=snapshot.url,
         version=snapshot.version,

@@ -1,4 +1,12 @@
-"""``komodo-guard postmortem``: the postmortem of one incident of Core's log."""
+"""``komodo-guard postmortem``: the postmortem of one incident of Core's log.
+
+An incident is named as the audit and ``--list`` print it: kind and target
+(``git-pull-blocked-mealie``) when the window holds one such outage, with its
+start minute appended otherwise. Any unique beginning of the full name works
+too, and a name of several outages of one kind and target means the newest
+(:meth:`History.outage`). ``--list NAME`` lists only the incidents whose name
+begins with ``NAME``.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import write
 from komodo_guard.config import Config, ConfigError, find_config, load_config
 from komodo_guard.report.durations import human, moment
+from komodo_guard.report.interface import plural
 
 if TYPE_CHECKING:
     from komodo_guard.history.model import History, Outage
@@ -43,13 +52,24 @@ def postmortem(
         read = read_core(client, live)
     history = read.history
     if listing:
-        write(_listing(history), output)
+        write(_listing(history, incident or ""), output)
         return 0
-    outage = history.outage(incident or "")
-    if outage is None:
-        raise UsageError(_unknown(incident or "", history, live.window_days))
-    write(_render(outage, read, settings), output)
+    write(_render(_chosen(history, incident or "", live), read, settings), output)
     return 0
+
+
+def _chosen(history: History, incident: str, live: LiveOptions) -> Outage:
+    """The outage ``incident`` names; a usage error naming the candidates
+    when it names none or several."""
+    from komodo_guard.history.model import AmbiguousNameError
+
+    try:
+        outage = history.outage(incident)
+    except AmbiguousNameError as error:
+        raise UsageError(_ambiguous(incident, error.candidates)) from error
+    if outage is None:
+        raise UsageError(_unknown(incident, history, live.window_days))
+    return outage
 
 
 def _settings(config: Path | None) -> Config:
@@ -63,10 +83,24 @@ def _newest(history: History) -> list[Outage]:
     return sorted(history.outages, key=lambda o: o.started, reverse=True)
 
 
-def _listing(history: History) -> str:
-    """One incident a line, newest first: name, target, start, duration."""
+def _named(outage: Outage, prefix: str) -> bool:
+    names = (outage.ident.lower(), outage.full_ident.lower())
+    return any(name.startswith(prefix) for name in names)
+
+
+def _listing(history: History, prefix: str) -> str:
+    """One incident a line, newest first: name, target, start, duration;
+    only those whose name begins with ``prefix``."""
+    wanted = prefix.strip().lower()
+    chosen = [outage for outage in _newest(history) if _named(outage, wanted)]
+    if wanted and not chosen and history.outages:
+        return (
+            f"no incident name begins with {prefix.strip()!r}; "
+            f"{plural(len(history.outages), 'incident')} in the window "
+            "(`komodo-guard postmortem --list` lists them all)\n"
+        )
     lines = []
-    for outage in _newest(history):
+    for outage in chosen:
         state = ", still open" if outage.open else ""
         lines.append(
             f"{outage.ident}  {outage.target}, from {moment(outage.started)}, "
@@ -86,8 +120,18 @@ def _unknown(incident: str, history: History, days: int) -> str:
         more = len(names) - LISTED_IN_ERRORS
         known = f"newest first: {shown}" + (f" and {more} more" if more > 0 else "")
     return (
-        f"no incident {incident!r} in the last {days} days of Core's update log; "
-        f"{known} (`komodo-guard postmortem --list` lists them all)"
+        f"no incident {incident!r} in the last {plural(days, 'day')} of Core's "
+        f"update log; {known} (`komodo-guard postmortem --list` lists them all)"
+    )
+
+
+def _ambiguous(incident: str, candidates: tuple[Outage, ...]) -> str:
+    names = [outage.ident for outage in candidates]
+    shown = ", ".join(names[:LISTED_IN_ERRORS])
+    more = len(names) - LISTED_IN_ERRORS
+    return (
+        f"{incident!r} names incidents of more than one kind or target; say "
+        f"which: {shown}" + (f" and {more} more" if more > 0 else "")
     )
 
 

@@ -117,13 +117,18 @@ def classify(update: Update) -> Failure:
     """The incident kind of a failed ``update`` and the line that shows it.
 
     Without logs the kind comes from the operation (``RunSync`` is a sync
-    failure, ``RunProcedure``/``RunAction`` a procedure failure, anything
-    else ``other``) and is marked ``inferred``. The failure keeps the update
-    without its logs: ``evidence`` is the only log text that leaves here.
+    failure, ``RunProcedure``/``RunAction`` a procedure failure) and is
+    marked ``inferred``; for any other operation it is ``other``, marked
+    ``unread`` too, until :mod:`komodo_guard.history.build` infers it from
+    the failures around it. The failure keeps the update without its logs:
+    ``evidence`` is the only log text that leaves here.
     """
-    fallback = OPERATION_KIND.get(update.operation, IncidentKind.OTHER)
     if not update.logs:
-        return Failure(update, fallback, inferred=True)
+        known = OPERATION_KIND.get(update.operation)
+        if known is None:
+            return Failure(update, IncidentKind.OTHER, inferred=True, unread=True)
+        return Failure(update, known, inferred=True)
+    fallback = OPERATION_KIND.get(update.operation, IncidentKind.OTHER)
     logs = deciding_logs(update)
     hit = _best(logs)
     kind = hit.row.pattern.kind if hit is not None else fallback

@@ -157,11 +157,13 @@ KIND_TEXT: Mapping[K, KindText] = MappingProxyType(
         K.OTHER: KindText(
             title="other failure",
             cause=(
-                "none of the known patterns matched; the history keeps example lines"
+                "the failed update's log matched none of the known patterns (the "
+                "history keeps example lines), or its log was not read and "
+                "nothing could be inferred: the audit says how many of each"
             ),
             fix=(
-                "read the examples, fix the cause, and report the pattern so a "
-                "kind can be added"
+                "read the examples and the unread failures' logs in Komodo, fix "
+                "the cause, and report a new pattern so a kind can be added"
             ),
         ),
     }

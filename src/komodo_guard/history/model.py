@@ -1,10 +1,14 @@
 """The history's types: failures classified into incident kinds, outages, series.
 
 A *failure* is one failed Update with the incident kind its operation and log
-decided. An *outage* is a run of failures of one target that ends with the
-next success of the same kind of work (or is still open). A *series* gathers
-every outage of one incident kind on one target: how often it happened, how
-long the worst one lasted, and how many times it was "fixed" and came back.
+decided, or, when its log was not read, the kind inferred from its operation
+or from the classified failures around it (``inferred``); one with nothing to
+infer from is ``other`` and ``unread``: its cause is unknown, which is not the
+same as a log no pattern matched. An *outage* is a run of failures of one
+target that ends with the next success of the same kind of work (or is still
+open). A *series* gathers every outage of one incident kind on one target:
+how often it happened, how long the worst one lasted, and how many times it
+was "fixed" and came back.
 All times are Unix milliseconds, as Komodo stores them.
 """
 
@@ -14,6 +18,7 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from komodo_guard.history.families import family_of
 from komodo_guard.komodo.updates import Target, Update
 
 
@@ -43,7 +48,18 @@ class IncidentKind(enum.StrEnum):
     PROCEDURE = "procedure"
     """A procedure or action failed (its own stage failures are listed apart)."""
     OTHER = "other"
-    """None of the above; the history keeps examples so new kinds can be added."""
+    """None of the above, or not known because the log was not read (then the
+    failure is marked ``unread``); the history keeps examples of the first so
+    new kinds can be added."""
+
+
+class AmbiguousNameError(LookupError):
+    """An incident name that fits outages of more than one kind and target."""
+
+    def __init__(self, name: str, candidates: tuple[Outage, ...]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.candidates = candidates
 
 
 @dataclass(frozen=True)
@@ -51,15 +67,18 @@ class Failure:
     """One failed Update and why.
 
     ``evidence`` is the log line that decided the kind, redacted and cut to
-    one line; empty when the update's logs were not read (then the kind comes
-    from its operation, or from the other failures of its streak, and
-    ``inferred`` is True).
+    one line; empty when the update's logs were not read. Then ``inferred``
+    is True and the kind comes from the other failures of its streak, else
+    from its operation, else from the nearest classified failure of the same
+    target and work; with none of these it is ``other`` and ``unread`` is
+    True: nobody knows why it failed.
     """
 
     update: Update
     kind: IncidentKind
     evidence: str = ""
     inferred: bool = False
+    unread: bool = False
 
     @property
     def at(self) -> int:
@@ -72,13 +91,16 @@ class Outage:
     """Consecutive failures of one target until the next success.
 
     ``recovery`` is the successful update that ended it; None while the
-    outage is still open at the end of the history.
+    outage is still open at the end of the history. ``sole`` is True when no
+    other outage of the history has the same :attr:`stem`; then :attr:`ident`
+    is the stem alone.
     """
 
     kind: IncidentKind
     target: Target
     failures: tuple[Failure, ...]
     recovery: Update | None
+    sole: bool = False
 
     @property
     def started(self) -> int:
@@ -101,12 +123,35 @@ class Outage:
         return timedelta(milliseconds=max(end - self.started, 0))
 
     @property
-    def ident(self) -> str:
-        """A stable name for ``postmortem``: kind, target and start (UTC),
-        e.g. ``git-pull-blocked-mealie-20261129T0412``."""
-        start = datetime.fromtimestamp(self.started / 1000, UTC)
+    def unread(self) -> bool:
+        """Why it failed is unknown: no failure's log was read and nothing
+        could be inferred."""
+        return all(failure.unread for failure in self.failures)
+
+    @property
+    def stem(self) -> str:
+        """Kind and target, e.g. ``git-pull-blocked-mealie``."""
         name = (self.target.name or self.target.id).lower().replace(" ", "-")
-        return f"{self.kind}-{name}-{start:%Y%m%dT%H%M}"
+        return f"{self.kind}-{name}"
+
+    @property
+    def full_ident(self) -> str:
+        """The stem and the start (UTC, to the minute), e.g.
+        ``git-pull-blocked-mealie-20261129T0412``: unique in any history."""
+        start = datetime.fromtimestamp(self.started / 1000, UTC)
+        return f"{self.stem}-{start:%Y%m%dT%H%M}"
+
+    @property
+    def ident(self) -> str:
+        """The name ``postmortem`` takes: the :attr:`stem` when the outage is
+        the history's only one with it (``sole``), which stays valid while
+        the outage does; else the :attr:`full_ident`."""
+        return self.stem if self.sole else self.full_ident
+
+    def same_series(self, other: Outage) -> bool:
+        """Same incident kind on the same target."""
+        mine, theirs = self.target, other.target
+        return (self.kind, mine.kind, mine.id) == (other.kind, theirs.kind, theirs.id)
 
 
 @dataclass(frozen=True)
@@ -150,6 +195,8 @@ class History:
     read, ``failures`` the classified failures (oldest first), ``series``
     groups them per kind and target, worst first. ``complete`` is False when
     Core's log could not be read whole (the snapshot says which call).
+    :attr:`without_logs` and :attr:`unread` say how many failures were
+    classified without their logs, and how many of those stayed unknown.
     """
 
     since: int
@@ -165,11 +212,65 @@ class History:
         found = [outage for series in self.series for outage in series.outages]
         return tuple(sorted(found, key=lambda outage: outage.started))
 
-    def outage(self, ident: str) -> Outage | None:
-        """The outage named ``ident`` (see :attr:`Outage.ident`), if any."""
-        return next((o for o in self.outages if o.ident == ident), None)
+    @property
+    def without_logs(self) -> int:
+        """Failures classified without their logs (``inferred``)."""
+        return sum(1 for failure in self.failures if failure.inferred)
+
+    @property
+    def unread(self) -> int:
+        """Failures whose kind is unknown: no log read, nothing to infer."""
+        return sum(1 for failure in self.failures if failure.unread)
+
+    @property
+    def periods(self) -> int:
+        """Outages counted once per target and work, however many incident
+        kinds one showed (:attr:`outages` counts one per kind)."""
+        return len({_period(outage) for outage in self.outages})
+
+    def outage(self, name: str) -> Outage | None:
+        """The outage ``name`` stands for, if any: its :attr:`Outage.ident` or
+        :attr:`Outage.full_ident`; else the newest outage of the one kind and
+        target that ``name`` names (the stem, maybe with part of the start
+        time: ``git-pull-blocked-mealie``, ``git-pull-blocked-mealie-20261129``)
+        or begins (``database-auth-mongo``).
+
+        Raises :class:`AmbiguousNameError` when ``name`` fits outages of more than
+        one kind and target.
+        """
+        name = name.strip().lower()
+        if not name:
+            return None
+        outages = self.outages
+        exact = [o for o in outages if name in (o.ident.lower(), _full(o))]
+        if exact:
+            return exact[0]
+        begun = [o for o in outages if _full(o).startswith(name)]
+        whole = [o for o in begun if name == o.stem or name.startswith(o.stem + "-")]
+        found = whole or begun
+        if not found:
+            return None
+        newest = max(found, key=lambda outage: outage.started)
+        if all(outage.same_series(newest) for outage in found):
+            return newest
+        raise AmbiguousNameError(name, tuple(sorted(found, key=_newest_first)))
 
     def examples(self, kind: IncidentKind, limit: int = 5) -> tuple[str, ...]:
         """Distinct evidence lines of ``kind``, newest first (for ``other``)."""
         lines = [f.evidence for f in reversed(self.failures) if f.kind is kind]
         return tuple(dict.fromkeys(line for line in lines if line))[:limit]
+
+
+def _period(outage: Outage) -> tuple[str, str, str, str]:
+    """The streak an outage came from: target, work, and what ended it."""
+    target, recovery = outage.target, outage.recovery
+    work = family_of(outage.failures[0].update.operation)
+    return (target.kind, target.id, work, "" if recovery is None else recovery.id)
+
+
+def _full(outage: Outage) -> str:
+    return outage.full_ident.lower()
+
+
+def _newest_first(outage: Outage) -> tuple[int, str]:
+    return (-outage.started, outage.full_ident)

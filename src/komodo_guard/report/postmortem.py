@@ -170,7 +170,8 @@ def _title(found: Incident) -> list[str]:
         "",
         inline.markdown(
             f"Incident `{outage.ident}`. Written by komodo-guard {__version__} "
-            f"from the update log of {live.core}, last {live.window_days} days, "
+            f"from the update log of {live.core}, last "
+            f"{plural(live.window_days, 'day')}, "
             f"read at {moment(found.until)}."
         ),
         "",
@@ -271,10 +272,17 @@ def _cause(found: Incident, text: KindText) -> list[str]:
         f"{inline.markdown(text.cause)}.",
         "",
     ]
-    if evidence is None:
+    if evidence is None and found.outage.unread:
+        lines.append(
+            "No log line backs this, and why it failed is unknown: komodo-guard "
+            "did not read these failures' logs and nothing else told their kind. "
+            "Read the failed Updates' logs in Komodo."
+        )
+    elif evidence is None:
         lines.append(
             "No log line backs this: the failures' logs were not read, so the "
-            "kind was inferred from the operation."
+            "kind was inferred from the operation or from the nearest classified "
+            "failure of the same target and work."
         )
     else:
         lines.extend(

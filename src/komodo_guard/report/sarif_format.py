@@ -10,6 +10,17 @@ Locations are relative URIs under ``%SRCROOT%``: for a relative tree (``lint
 infra``) that is the folder the command ran in and the URI starts with ``infra/``;
 for an absolute tree it is the tree itself, given in ``originalUriBaseIds``.
 Suppressed findings stay in the log with an ``inSource`` suppression and its reason.
+
+Every result has a ``physicalLocation`` with a region (GitHub code scanning
+rejects a result without one), even when no file of the tree is to blame: a
+finding about a resource that only Core holds (``drift`` on a deployment
+created in the UI) points at ``komodo-core/<kind>/<name>`` (``komodo-core/
+deployment/mongo-backup``), one about Core as a whole at ``komodo-core``, and
+one about the run as a whole at ``komodo-guard``. These URIs name no file; they
+are relative and stable, so code scanning keeps one alert per resource across
+runs. Their region is line 1, their ``artifactLocation.description`` says what
+they stand for and ``properties.notAFile`` marks them. A resource also gets a
+``logicalLocations`` entry, file or not.
 """
 
 from __future__ import annotations
@@ -24,10 +35,21 @@ from urllib.parse import quote
 
 from komodo_guard import __version__
 from komodo_guard.report.interface import LintResult
-from komodo_guard.rules.interface import FailureClass, Finding, RuleBase, Severity
+from komodo_guard.rules.interface import (
+    FailureClass,
+    Finding,
+    LiveRuleInfo,
+    Location,
+    RuleBase,
+    Severity,
+)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+CORE = "komodo-core"
+"""The stand-in artifact of findings about Core and the resources it holds."""
+RUN = "komodo-guard"
+"""The stand-in artifact of findings about the run as a whole."""
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 _LITERAL_INTRO = re.compile(r"::\s*$")
@@ -49,7 +71,7 @@ def render(result: LintResult, rules: Mapping[str, RuleBase] | None = None) -> s
         "tool": {"driver": _driver(descriptors)},
         "invocations": [_invocation(result)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(result, f, index[f.code]) for f in result.findings],
+        "results": [_result(result, f, index[f.code], rules) for f in result.findings],
     }
     base = _base_uri(result.root)
     if base:
@@ -111,7 +133,12 @@ def _descriptor(rule: RuleBase | None, finding: Finding) -> Json:
     }
 
 
-def _result(result: LintResult, finding: Finding, rule_index: int) -> Json:
+def _result(
+    result: LintResult,
+    finding: Finding,
+    rule_index: int,
+    rules: Mapping[str, RuleBase],
+) -> Json:
     text = finding.message
     if finding.hint:
         text += f"\nhint: {finding.hint}"
@@ -121,9 +148,7 @@ def _result(result: LintResult, finding: Finding, rule_index: int) -> Json:
         "level": LEVELS[finding.severity],
         "message": {"text": text},
     }
-    location = _location(result, finding)
-    if location:
-        item["locations"] = [location]
+    item["locations"] = [_location(result, finding, rules)]
     if finding.suppressed:
         item["suppressions"] = [
             {"kind": "inSource", "justification": finding.suppressed}
@@ -131,26 +156,14 @@ def _result(result: LintResult, finding: Finding, rule_index: int) -> Json:
     return item
 
 
-def _location(result: LintResult, finding: Finding) -> Json:
-    location: Json = {}
+def _location(
+    result: LintResult, finding: Finding, rules: Mapping[str, RuleBase]
+) -> Json:
     place = finding.location
     if place is not None:
-        physical: Json = {
-            "artifactLocation": {"uri": _uri(result, place.path), "uriBaseId": SRCROOT}
-        }
-        region = {
-            key: value
-            for key, value in (
-                ("startLine", place.line),
-                ("startColumn", place.column),
-                ("endLine", place.end_line),
-                ("endColumn", place.end_column),
-            )
-            if value > 0
-        }
-        if place.line > 0:
-            physical["region"] = region
-        location["physicalLocation"] = physical
+        location: Json = {"physicalLocation": _in_file(result, place)}
+    else:
+        location = {"physicalLocation": _not_a_file(finding, rules)}
     resource = finding.resource
     if resource is not None:
         qualified = f"{resource.kind}/{resource.name}"
@@ -162,6 +175,43 @@ def _location(result: LintResult, finding: Finding) -> Json:
             }
         ]
     return location
+
+
+def _in_file(result: LintResult, place: Location) -> Json:
+    region = {
+        key: value
+        for key, value in (
+            ("startLine", place.line),
+            ("startColumn", place.column),
+            ("endLine", place.end_line),
+            ("endColumn", place.end_column),
+        )
+        if value > 0
+    }
+    return {
+        "artifactLocation": {"uri": _uri(result, place.path), "uriBaseId": SRCROOT},
+        "region": region if place.line > 0 else {"startLine": 1},
+    }
+
+
+def _not_a_file(finding: Finding, rules: Mapping[str, RuleBase]) -> Json:
+    """The stand-in location of a finding no file of the tree is to blame for."""
+    resource = finding.resource
+    if resource is not None:
+        uri = "/".join(_percent(p) for p in (CORE, resource.kind, resource.name))
+        what = f"{resource} in Komodo Core; no file of the tree declares it"
+    elif isinstance(rules.get(finding.code), LiveRuleInfo):
+        uri, what = CORE, "Komodo Core as a whole"
+    else:
+        uri, what = RUN, "the komodo-guard run as a whole"
+    return {
+        "artifactLocation": {
+            "uri": uri,
+            "description": {"text": f"not a file: {what}"},
+        },
+        "region": {"startLine": 1},
+        "properties": {"notAFile": True},
+    }
 
 
 def _is_absolute(root: str) -> bool:

@@ -1,4 +1,4 @@
-"""The HTML audit: self-contained, escaped, the Mermaid source shown as text."""
+"""The HTML audit: self-contained, escaped, its flowcharts drawn without script."""
 
 from __future__ import annotations
 
@@ -66,11 +66,25 @@ def test_hostile_text_is_escaped_everywhere() -> None:
     assert "script" not in checker.tags
 
 
-def test_mermaid_source_is_shown_in_a_pre_block() -> None:
-    text, _ = _page(SYNTAX)
-    assert '<pre class="mermaid">flowchart LR\n' in text
-    assert "renders as a diagram on GitHub" in text
-    assert "group_invalid_config[&quot;Invalid configuration" in text
+def test_the_flowchart_is_drawn_in_html_with_its_source_folded() -> None:
+    text, checker = _page(SYNTAX, UNSYNCED)
+    assert 'class="mermaid"' not in text
+    drawn = text.split('<ol class="flow">', 1)[1].split("</ol>", 1)[0]
+    rows = drawn.split("<li>")[1:]
+    assert len(rows) == 2
+    assert rows[0].startswith(
+        '<div class="box head P0">Invalid configuration (invalid-config): '
+        "1 finding, P0</div>"
+    )
+    assert "<strong>Cause:</strong> resource files that Komodo rejects" in rows[0]
+    assert "<strong>Fix:</strong> lint every push in CI" in rows[0]
+    assert rows[0].count('<span class="to" aria-hidden="true">&rarr;</span>') == 2
+    assert '<div class="box head P1">Declared but not applied' in rows[1]
+    folded = text.split("<details><summary>", 1)[1].split("</details>", 1)[0]
+    assert "GitHub draws it" in folded
+    assert "<pre>flowchart LR\n" in folded
+    assert "group_invalid_config[&quot;Invalid configuration" in folded
+    assert checker.errors == []
 
 
 def test_sections_and_priorities() -> None:
@@ -86,3 +100,23 @@ def test_sections_and_priorities() -> None:
     assert '<span class="p P0">P0</span>' in text
     gap = "not checked: this audit reads the tree only, not Komodo Core&#x27;s API"
     assert gap in text
+
+
+def test_fix_first_names_resources_without_a_file() -> None:
+    backup = finding(
+        "KG1010",
+        name="execution-failed",
+        message="deployment 'mongo-backup': its latest Deploy failed",
+        resource=ResourceRef("deployment", "mongo-backup"),
+    )
+    mealie = finding(
+        "KG1010",
+        name="execution-failed",
+        resource=ResourceRef("stack", "mealie"),
+        location=Location("komodo/apps.toml", 114, 1),
+    )
+    text, _ = _page(backup, mealie)
+    assert (
+        "2 findings in <code>komodo/apps.toml</code> and for deployment "
+        "&#x27;mongo-backup&#x27; — " in text
+    )

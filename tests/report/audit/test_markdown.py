@@ -6,7 +6,7 @@ import re
 
 from komodo_guard.report.audit import AuditFormat, render
 from komodo_guard.report.audit.model import OFFLINE_GAPS
-from komodo_guard.rules.interface import Finding, Location
+from komodo_guard.rules.interface import FailureClass, Finding, Location, ResourceRef
 from tests.report.samples import EMPTY, SYNTAX, UNSYNCED, finding, result
 
 SECTIONS = [
@@ -36,8 +36,7 @@ def test_summary_counts_and_fix_first() -> None:
     text = _markdown(SYNTAX, EMPTY, UNSYNCED)
     assert (
         "3 findings to act on: 1 P0 (breaks deploys, is failing now or leaks "
-        "secrets), 2 P1 "
-        in text
+        "secrets), 2 P1 " in text
     )
     assert "| Invalid configuration (`invalid-config`) | 1 | 1 | 0 | 2 |" in text
     assert "| **Total** | **1** | **2** | **0** | **3** |" in text
@@ -99,3 +98,47 @@ def test_suppressed_findings_are_listed_with_their_reason() -> None:
         "Reason: vendored" in text
     )
     assert "1 more suppressed by the operator" in text
+
+
+def failing(
+    message: str,
+    *,
+    code: str = "KG1010",
+    resource: ResourceRef | None = None,
+    location: Location | None = None,
+) -> Finding:
+    names = {"KG1010": "execution-failed", "KG1015": "alerts-not-sent"}
+    return finding(
+        code,
+        name=names[code],
+        failure_class=FailureClass.SILENT_FAILURE,
+        message=message,
+        resource=resource,
+        location=location,
+    )
+
+
+def test_fix_first_names_files_only_of_findings_that_have_one() -> None:
+    backup = failing(
+        "deployment 'mongo-backup': its latest Deploy failed",
+        resource=ResourceRef("deployment", "mongo-backup"),
+    )
+    mealie = failing(
+        "stack 'mealie': DeployStack has failed 3 times",
+        resource=ResourceRef("stack", "mealie"),
+        location=Location("komodo/apps.toml", 114, 1),
+    )
+    text = _markdown(backup, mealie)
+    assert (
+        "1. **P0: KG1010 execution-failed**, 2 findings in `komodo/apps.toml` "
+        "and for deployment 'mongo-backup' — deployment 'mongo-backup': its "
+        "latest Deploy failed." in text
+    )
+    alone = _markdown(backup)
+    assert (
+        "1. **P0: KG1010 execution-failed**, 1 finding for deployment "
+        "'mongo-backup' — " in alone
+    )
+    assert "in `komodo/apps.toml`" not in alone
+    core = failing("no enabled alerter sends ActionFailed", code="KG1015")
+    assert "1 finding for Komodo Core — " in _markdown(core)

@@ -11,7 +11,7 @@ from komodo_guard import __version__
 from komodo_guard.history.model import History
 from komodo_guard.report import timeline
 from komodo_guard.report.audit import incidents, inline
-from komodo_guard.report.audit.diagram import mermaid
+from komodo_guard.report.audit.diagram import Chain, class_chains, mermaid
 from komodo_guard.report.audit.model import (
     Audit,
     ClassGroup,
@@ -26,6 +26,7 @@ from komodo_guard.report.audit.scope import (
     scope_rows,
     sentence,
     verdict,
+    where,
 )
 from komodo_guard.report.interface import plural
 from komodo_guard.rules.interface import Finding
@@ -43,6 +44,13 @@ pre{padding:.8rem;overflow-x:auto}
 .P2{background:#e0f2fe;color:#026aa2}
 li{margin:.3rem 0}.hint{color:#475467}
 svg{max-width:100%;height:auto}
+.flow{list-style:none;padding:0}
+.flow li{display:grid;grid-template-columns:1fr auto 1.4fr auto 1.4fr;gap:.5rem;
+align-items:stretch;margin:.7rem 0}
+.box{border:1px solid #d0d5dd;border-radius:.4rem;padding:.4rem .6rem}
+.head{font-weight:600}.to{align-self:center;font-size:1.3rem;color:#667085}
+@media (max-width:40rem){.flow li{grid-template-columns:1fr}
+.to{transform:rotate(90deg);justify-self:center}}
 """
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -80,9 +88,12 @@ def _scope(audit: Audit) -> str:
     return "<h2>Scope</h2>" + _table(("", ""), rows)
 
 
+def _where_text(bundle: FixFirst) -> str:
+    place = where(bundle)
+    return f" {inline.to_html(place)}" if place else ""
+
+
 def _fix_first(bundle: FixFirst) -> str:
-    files = ", ".join(f"<code>{escape(path)}</code>" for path in bundle.files)
-    where = f" in {files}" if files else ""
     hint = bundle.example.hint
     fix = (
         f' <span class="hint">Fix: {inline.to_html(sentence(hint))}</span>'
@@ -91,7 +102,8 @@ def _fix_first(bundle: FixFirst) -> str:
     )
     return (
         f"<li>{_badge(bundle.priority)} <strong>{escape(bundle.code)} "
-        f"{escape(bundle.name)}</strong>, {plural(bundle.count, 'finding')}{where} — "
+        f"{escape(bundle.name)}</strong>, {plural(bundle.count, 'finding')}"
+        f"{_where_text(bundle)} — "
         f"{inline.to_html(sentence(bundle.example.message))}{fix}</li>"
     )
 
@@ -163,17 +175,33 @@ def _findings(audit: Audit) -> str:
     return html + "".join(_group(g) for g in audit.groups) + _suppressed(audit)
 
 
-def _diagram(audit: Audit) -> str:
-    source = mermaid(audit)
-    if not source:
-        return ""
+def _flow(chains: Sequence[Chain], source: str) -> str:
+    """The chains as boxes and arrows, with their Mermaid source to copy."""
+    rows = "".join(_flow_row(chain) for chain in chains)
     return (
-        "<h2>From failure class to fix</h2>"
-        "<p>The block below is Mermaid source. It renders as a diagram on GitHub "
-        "(in the Markdown version of this audit) or in a page that loads "
-        "mermaid.js; this page loads nothing.</p>"
-        f'<pre class="mermaid">{escape(source)}</pre>'
+        f'<ol class="flow">{rows}</ol>'
+        "<details><summary>Mermaid source of this diagram (GitHub draws it in "
+        f"the Markdown version of this audit)</summary><pre>{escape(source)}</pre>"
+        "</details>"
     )
+
+
+def _flow_row(chain: Chain) -> str:
+    shade = f" {chain.priority.label}" if chain.priority is not None else ""
+    arrow = '<span class="to" aria-hidden="true">&rarr;</span>'
+    return (
+        f'<li><div class="box head{shade}">{escape(chain.head)}</div>{arrow}'
+        f'<div class="box"><strong>Cause:</strong> {escape(chain.cause)}</div>'
+        f'{arrow}<div class="box"><strong>Fix:</strong> {escape(chain.fix)}</div>'
+        "</li>"
+    )
+
+
+def _diagram(audit: Audit) -> str:
+    chains = class_chains(audit)
+    if not chains:
+        return ""
+    return "<h2>From failure class to fix</h2>" + _flow(chains, mermaid(audit))
 
 
 def _remaining(audit: Audit) -> str:
@@ -249,10 +277,9 @@ def _outages(history: History) -> str:
 
 
 def _incident_diagram(history: History) -> str:
+    chains = incidents.incident_chains(history)
     source = incidents.incident_mermaid(history)
-    return (
-        f'<h3>From incident kind to fix</h3><pre class="mermaid">{escape(source)}</pre>'
-    )
+    return "<h3>From incident kind to fix</h3>" + _flow(chains, source)
 
 
 def _examples(history: History) -> str:

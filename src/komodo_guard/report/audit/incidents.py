@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from komodo_guard.history.model import History, IncidentKind, Outage
-from komodo_guard.report.audit.diagram import label, node_id
+from komodo_guard.report.audit.diagram import Chain, flowchart
 from komodo_guard.report.durations import day, human, moment
 from komodo_guard.report.interface import LiveSummary, plural
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 OUTAGE_LIMIT = 15
 """Most outages listed by name in the audit (``postmortem --list`` has all)."""
+TARGET_LIMIT = 5
+"""Most targets named in one cell of the taxonomy table."""
 
 
 def core_rows(live: LiveSummary) -> list[tuple[str, str]]:
@@ -41,7 +43,7 @@ def core_rows(live: LiveSummary) -> list[tuple[str, str]]:
         ("Read at", moment(_ms(live.until))),
         (
             "Update log window",
-            f"the last {live.window_days} days, {day(_ms(live.since))} to "
+            f"the last {plural(live.window_days, 'day')}, {day(_ms(live.since))} to "
             f"{day(_ms(live.until))}",
         ),
         ("Read from Core", read or "nothing"),
@@ -70,6 +72,9 @@ class KindRow:
     kind: IncidentKind
     targets: tuple[str, ...]
     occurrences: int
+    unread: int
+    """Failures of the kind that count as ``other`` only because their log
+    was not read."""
     outages: int
     longest: Outage
     recurrences: int
@@ -90,6 +95,13 @@ def kind_rows(history: History) -> list[KindRow]:
                 kind=kind,
                 targets=tuple(sorted({str(s.target) for s in series})),
                 occurrences=sum(s.occurrences for s in series),
+                unread=sum(
+                    1
+                    for s in series
+                    for outage in s.outages
+                    for failure in outage.failures
+                    if failure.unread
+                ),
                 outages=sum(len(s.outages) for s in series),
                 longest=max(longest, key=lambda o: o.duration(history.until)),
                 recurrences=sum(s.recurrences for s in series),
@@ -118,14 +130,27 @@ def kind_cells(row: KindRow, history: History) -> tuple[str, ...]:
     state = "still open" if longest.open else "ended"
     return (
         f"`{row.kind}`",
-        ", ".join(f"`{target}`" for target in row.targets),
-        str(row.occurrences),
+        _targets(row.targets),
+        _failures(row),
         str(row.outages),
         f"{human(longest.duration(history.until))} ({state}, `{longest.target}`)",
         str(row.recurrences),
         moment(row.first_seen),
         moment(row.last_seen),
     )
+
+
+def _targets(targets: tuple[str, ...]) -> str:
+    """At most :data:`TARGET_LIMIT` targets, then how many more."""
+    shown = ", ".join(f"`{target}`" for target in targets[:TARGET_LIMIT])
+    rest = len(targets) - TARGET_LIMIT
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def _failures(row: KindRow) -> str:
+    if not row.unread:
+        return str(row.occurrences)
+    return f"{row.occurrences} ({row.unread} with no log read)"
 
 
 def kind_texts(history: History) -> list[tuple[IncidentKind, KindText]]:
@@ -162,7 +187,11 @@ def outage_cells(history: History) -> list[tuple[str, ...]]:
 def outage_note(history: History) -> str:
     """How to get a postmortem, and how many outages the table left out."""
     hidden = len(history.outages) - OUTAGE_LIMIT
-    more = f" {hidden} older outages are not listed here." if hidden > 0 else ""
+    more = (
+        f" {plural(hidden, 'older outage')} {_are(hidden)} not listed here."
+        if hidden > 0
+        else ""
+    )
     return (
         "`komodo-guard postmortem INCIDENT` writes the postmortem of one of them; "
         f"`komodo-guard postmortem --list` lists every one.{more}"
@@ -170,38 +199,80 @@ def outage_note(history: History) -> str:
 
 
 def history_intro(history: History) -> str:
-    """What the section covers, and whether the log was read whole."""
+    """What the section covers, whether each failure's log was read, and
+    whether the log was read whole."""
     counted = (
-        f"{history.updates} updates from {day(history.since)} to "
+        f"{plural(history.updates, 'update')} from {day(history.since)} to "
         f"{day(history.until)}: {len(history.failures)} failed, in "
-        f"{len(history.outages)} outages (an outage runs from a target's first "
-        "failure to its next success)."
+        f"{_outages(history)}. An outage runs from a target's first failure to "
+        "its next success of the same work."
     )
-    if history.complete:
-        return counted
+    parts = [counted, *_unread(history)]
+    if not history.complete:
+        parts.append(
+            "Core's update log could not be read whole, so these counts are a "
+            "lower bound (see Could not read above)."
+        )
+    return " ".join(parts)
+
+
+def _outages(history: History) -> str:
+    """How many outages, said once per target and work; the tables count one
+    per incident kind, which is more when an outage showed two kinds."""
+    periods, per_kind = history.periods, len(history.outages)
+    text = plural(periods, "outage")
+    if per_kind == periods:
+        return text
     return (
-        f"{counted} Core's update log could not be read whole, so these counts "
-        "are a lower bound (see Could not read above)."
+        f"{text} ({per_kind} when counted per incident kind, as the tables "
+        "below do: one outage can show more than one kind)"
     )
+
+
+def _unread(history: History) -> list[str]:
+    """The sentences about failures whose log was not read."""
+    without = history.without_logs
+    if not without:
+        return []
+    parts = [
+        f"{plural(without, 'failure')} {_were(without)} classified without "
+        f"{'its' if without == 1 else 'their'} logs: Core's log of "
+        f"{'that update' if without == 1 else 'those updates'} was not read "
+        "(komodo-guard reads the logs of only some failures, the newest first), "
+        "so the kind "
+        "comes from the other failures of the same outage, the operation, or "
+        "the nearest classified failure of the same target and work."
+    ]
+    unread = history.unread
+    if unread:
+        parts.append(
+            f"{plural(unread, 'failure')} had nothing to infer from and "
+            f"{_are(unread)} counted as `other` with no log read: "
+            "why they failed is unknown, which is not the same as a log that "
+            "matched no known pattern."
+        )
+    return parts
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def incident_chains(history: History) -> list[Chain]:
+    """Incident kind -> root cause -> fix, for the kinds seen."""
+    return [
+        Chain(str(kind), f"{kind}: {text.title}", text.cause, text.fix)
+        for kind, text in kind_texts(history)
+    ]
 
 
 def incident_mermaid(history: History) -> str:
     """``flowchart LR``: incident kind, its root cause, its fix; kinds seen only."""
-    texts = kind_texts(history)
-    if not texts:
-        return ""
-    lines = ["flowchart LR"]
-    for kind, text in texts:
-        head, cause, fix = (node_id(p, str(kind)) for p in ("kind", "cause", "fix"))
-        lines.extend(
-            [
-                f"    {head}[{label(f'{kind}: {text.title}')}]",
-                f"    {cause}[{label('Cause: ' + text.cause)}]",
-                f"    {fix}[{label('Fix: ' + text.fix)}]",
-                f"    {head} --> {cause} --> {fix}",
-            ]
-        )
-    return "\n".join(lines) + "\n"
+    return flowchart(incident_chains(history), "kind")
 
 
 def other_examples(history: History) -> tuple[str, ...]:

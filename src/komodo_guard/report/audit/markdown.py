@@ -29,6 +29,7 @@ from komodo_guard.report.audit.scope import (
     scope_rows,
     sentence,
     verdict,
+    where,
 )
 from komodo_guard.report.interface import plural
 from komodo_guard.rules.interface import Finding
@@ -64,13 +65,16 @@ def _scope(audit: Audit) -> list[str]:
     return ["## Scope", "", *_table(("", ""), rows)]
 
 
+def _where_text(bundle: FixFirst) -> str:
+    place = where(bundle)
+    return f" {inline.markdown(place)}" if place else ""
+
+
 def _fix_first_line(number: int, bundle: FixFirst) -> str:
-    files = ", ".join(inline.code(path) for path in bundle.files[:3])
-    more = len(bundle.files) - 3
-    where = f" in {files}" + (f" and {plural(more, 'more file')}" if more > 0 else "")
     line = (
         f"{number}. **{bundle.priority.label}: {bundle.code} {bundle.name}**, "
-        f"{plural(bundle.count, 'finding')}{where} — "
+        f"{plural(bundle.count, 'finding')}"
+        f"{_where_text(bundle)} — "
         f"{inline.markdown(sentence(bundle.example.message))}"
     )
     if bundle.example.hint:

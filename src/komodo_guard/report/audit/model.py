@@ -48,7 +48,12 @@ class ClassGroup:
 
 @dataclass(frozen=True)
 class FixFirst:
-    """One rule's findings at one priority, summed up as a single thing to fix."""
+    """One rule's findings at one priority, summed up as a single thing to fix.
+
+    ``files`` holds the files of the findings that have a location; ``others``
+    names where the rest apply (a resource in Core such as ``deployment
+    'mongo-backup'``, or Komodo Core as a whole).
+    """
 
     priority: Priority
     code: str
@@ -56,6 +61,7 @@ class FixFirst:
     files: tuple[str, ...]
     count: int
     example: Finding
+    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,12 +174,28 @@ def _fix_first(items: list[Item]) -> tuple[FixFirst, ...]:
     for (priority, code), members in groupby(sorted(items, key=key), key=key):
         found = [item.finding for item in members]
         files = sorted({f.location.path for f in found if f.location is not None})
+        others = dict.fromkeys(_place(f) for f in found if f.location is None)
         first = min(found, key=lambda f: f.sort_key)
         bundles.append(
-            FixFirst(priority, code, first.name, tuple(files), len(found), first)
+            FixFirst(
+                priority,
+                code,
+                first.name,
+                tuple(files),
+                len(found),
+                first,
+                tuple(sorted(others)),
+            )
         )
     bundles.sort(key=lambda b: (b.priority, -b.count, b.code))
     return tuple(bundles[:FIX_FIRST_LIMIT])
+
+
+def _place(finding: Finding) -> str:
+    """Where a finding without a file applies: its resource, else the run."""
+    if finding.resource is not None:
+        return str(finding.resource)
+    return whole_run_label(finding)
 
 
 def _incomplete(result: LintResult) -> tuple[Gap, ...]:

@@ -5,9 +5,12 @@ Values quote paths and names in backticks; each renderer turns those into code.
 
 from __future__ import annotations
 
-from komodo_guard.report.audit.model import Audit
+from komodo_guard.report.audit.model import Audit, FixFirst
 from komodo_guard.report.audit.priority import Priority
 from komodo_guard.report.interface import LintResult, ScopeSummary, plural
+
+LISTED = 3
+"""Most files, and most other places, one Fix first line names."""
 
 UNKNOWN_REPO = (
     "not known: no git remote, no `[tree] repos` in the config, and no sync or "
@@ -67,7 +70,7 @@ def byline(audit: Audit, version: str) -> str:
         return line + "."
     return (
         f"{line}, and from what {result.live.core} reported, with its update "
-        f"log of the last {result.live.window_days} days."
+        f"log of the last {plural(result.live.window_days, 'day')}."
     )
 
 
@@ -113,3 +116,21 @@ def sentence(text: str) -> str:
     """``text`` ending with a full stop, so sentences can follow it."""
     text = text.rstrip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def where(bundle: FixFirst) -> str:
+    """``in `a.toml` and for deployment 'x'``: the files of the findings
+    that have one, then where the others apply; empty when neither is known."""
+    parts = []
+    if bundle.files:
+        files = _listed([f"`{path}`" for path in bundle.files], "file")
+        parts.append(f"in {files}")
+    if bundle.others:
+        parts.append(f"for {_listed(list(bundle.others), 'other')}")
+    return " and ".join(parts)
+
+
+def _listed(names: list[str], noun: str) -> str:
+    shown = ", ".join(names[:LISTED])
+    more = len(names) - LISTED
+    return f"{shown} and {plural(more, 'more ' + noun)}" if more > 0 else shown

@@ -8,6 +8,10 @@ do the same work count together (``DeployStackIfChanged`` and
 ``DeployStack``), and the finding counts the failures since the last success
 and says how long they have lasted, naming the stage that failed when its
 log was read. Procedures and actions are left to ``procedure-failing``.
+When the history of Core's update log was read (``audit``, ``drift``) and
+holds an open outage for that failure, ``outage-open`` reports it with its
+cause and this rule says nothing, so one problem is one finding; without
+the history this rule reports every such failure.
 
 Failing: stack ``mealie``: ``DeployStack`` failed 5 days ago, 3 days ago
 and 1 day ago at stage ``Git Pull``, after a success 6 days ago.
@@ -50,11 +54,12 @@ def check(
     snapshot = facts.snapshot
     if snapshot.could_not_read("ListUpdates"):
         return
+    told = _in_open_outages(facts)
     for (_, work), stream in streams(snapshot.updates).items():
         if is_config_change(work) or work in LEFT_TO_OTHERS:
             continue
         streak = failing_streak(stream)
-        if not streak:
+        if not streak or streak[0].id in told:
             continue
         name, resource = label(snapshot, stream[0].target)
         since = moment(streak[-1].start_ts)
@@ -67,6 +72,20 @@ def check(
             "again; wire an alerter for failures so the next one is seen",
             since=since,
         )
+
+
+def _in_open_outages(facts: LiveFacts) -> frozenset[str]:
+    """Ids of the failed updates an open outage of the history holds:
+    ``outage-open`` reports those, with their cause."""
+    history = facts.history
+    if history is None:
+        return frozenset()
+    return frozenset(
+        failure.update.id
+        for outage in history.outages
+        if outage.open
+        for failure in outage.failures
+    )
 
 
 def _failed(facts: LiveFacts, work: str, streak: list[Update]) -> str:

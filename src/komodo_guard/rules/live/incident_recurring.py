@@ -5,7 +5,9 @@ with a success and then returned at least twice was patched, not fixed: a
 checkout that collects untracked files after each deploy, credentials that
 drift back, a registry token that keeps expiring. The finding counts the
 returns and outages, names the longest, and points at the usual root-cause
-fix. Without the history this rule says nothing.
+fix. Failures whose log komodo-guard did not read count with the kind
+inferred for them (see ``outage-open``); the audit says how many. Without
+the history this rule says nothing.
 
 Failing: stack ``mealie``: git pull blocked by untracked files in 3 outages
 over the window, each ended by a manual fix.

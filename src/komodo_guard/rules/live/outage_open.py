@@ -1,13 +1,21 @@
 """A resource has been failing since its last success, and the history says why.
 
-The history (``audit --komodo``) reads every failed Update with its log and
-classifies why it failed; an *outage* runs from the first failure to the
-next success of the same work on the same resource. One that is still open
-is the "silent multi-day outage": the stack keeps its old containers while
-every deploy fails, and unless an alerter is wired nobody looks. The finding
-names the cause, how long it has lasted and how many runs failed; the hint
-gives the usual fix and the ``postmortem`` id. Without the history this
-rule says nothing (``execution-failed`` still reports the failure).
+The history (``audit --komodo``) classifies why each failed Update failed.
+Core keeps an Update's log apart from the list of updates, so komodo-guard
+reads the logs of some failures only (the first and last of each run of
+failures, newest first, up to a cap); a failure whose log was not read takes
+the kind of the classified failures of its own outage, else of its
+operation, else of the nearest classified failure of the same resource and
+work, and one with nothing to infer from counts as ``other`` with its log
+unread. The audit says how many failures were classified without their
+logs. An *outage* runs from the first failure to the next success of the
+same work on the same resource. One that is still open is the "silent
+multi-day outage": the stack keeps its old containers while every deploy
+fails, and unless an alerter is wired nobody looks. The finding names the
+cause, how long it has lasted and how many runs failed; the hint gives the
+usual fix and the incident's name for ``postmortem``. With the history,
+``execution-failed`` leaves these failures to this rule; without it this
+rule says nothing and ``execution-failed`` reports them.
 
 Failing: stack ``mealie``: deploys failing for 5 days on ``git pull``
 blocked by untracked files.
