@@ -65,7 +65,8 @@ def test_html_chosen_by_the_output_suffix(capsys: pytest.CaptureFixture[str]) ->
     assert _run(capsys, ".", "-o", "AUDIT.html", *VERSION) == (1, "", "")
     page = Path("AUDIT.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert '<pre class="mermaid">' in page
+    assert '<ol class="flow">' in page
+    assert "<details><summary>Mermaid source" in page
     assert not list(Path().glob(".AUDIT.html.tmp-*"))
 
 
