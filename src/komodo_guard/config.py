@@ -63,6 +63,7 @@ from komodo_guard.workspace.toml_file import TomlFile, parse_toml
 
 if TYPE_CHECKING:
     from komodo_guard.notify.interface import Channel
+    from komodo_guard.secrets.secretmap import SecretMap
     from komodo_guard.watch.maintenance import Window
 
 CONFIG_NAME = "komodo-guard.toml"
@@ -97,6 +98,7 @@ TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
             "komodo",
             "watch",
             "notify",
+            "secrets",
         ),
         ("rules",): ("disable", "severity"),
         ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
@@ -241,6 +243,9 @@ class Config:
     """``[watch]``: the settings of ``komodo-guard watch``."""
     channels: tuple[Channel, ...] = ()
     """``[[notify.channel]]``: where ``watch`` and ``notify test`` send alerts."""
+    secret_map: SecretMap | None = None
+    """``[secrets]``: where each secret lives (``secrets check``); None when
+    the file has no such table."""
 
 
 def find_config(tree: Path) -> Path | None:
@@ -319,7 +324,23 @@ class _Reader:
             komodo_url=self.core_url(komodo),
             watch=self.watch(tables),
             channels=self.channels(tables[("notify",)]),
+            secret_map=self.secret_map(data),
         )
+
+    def secret_map(self, data: Mapping[str, Any]) -> SecretMap | None:
+        """The ``[secrets]`` table, checked by the secrets package (imported
+        only when the file has one: it brings the places' clients)."""
+        if "secrets" not in data:
+            return None
+        from komodo_guard.secrets.places.interface import MapError
+        from komodo_guard.secrets.secretmap import read_secret_map
+
+        try:
+            return read_secret_map(
+                self._file, data, self._prefix, Path(self._file.path).parent
+            )
+        except MapError as error:
+            raise ConfigError(str(error)) from error
 
     def table(
         self, data: Mapping[str, Any], keys: tuple[str, ...]

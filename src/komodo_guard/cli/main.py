@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _host_parser(commands, after)
     _trigger_parser(commands, after)
+    _secrets_parser(commands, after)
     _watch_parser(commands, after)
     _notify_parser(commands, after)
 
@@ -326,6 +327,85 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="rule code (KG102) or name (unknown-key)")
     commands.add_parser("rules", parents=[after], help="list every rule")
     return parser
+
+
+def _secrets_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    after: argparse.ArgumentParser,
+) -> None:
+    secrets = commands.add_parser(
+        "secrets",
+        parents=[after],
+        help="compare each secret across the places that hold it",
+        description="Secrets across their stores (SOPS files, env files, "
+        "containers, Komodo Variables, database users, GitHub secrets, Core's "
+        "config), compared by keyed fingerprint: no value is ever shown.",
+    )
+    which = secrets.add_subparsers(dest="secrets_command", metavar="ACTION")
+    which.required = True
+    check = which.add_parser(
+        "check",
+        parents=[after],
+        help="a matrix of every secret by place: same, different, missing...",
+        epilog="exit codes: 0 every copy agrees, 1 a copy differs, is missing "
+        "or was refused, 2 a place could not be read",
+    )
+    suggest = which.add_parser(
+        "map",
+        parents=[after],
+        help="propose a secret map from the tree (and the host's containers)",
+    )
+    suggest.add_argument(
+        "--suggest",
+        action="store_true",
+        required=True,
+        help="print a proposed [[secrets.secret]] map as TOML (never values)",
+    )
+    for parser in (check, suggest):
+        parser.add_argument(
+            "path",
+            nargs="?",
+            default=".",
+            type=_path,
+            help="root of the GitOps tree (default: current folder)",
+        )
+        parser.add_argument("--config", type=_path, metavar="FILE")
+        parser.add_argument(
+            "--output", "-o", type=_path, metavar="FILE", help="write it here"
+        )
+        parser.add_argument("--komodo-version", metavar="X.Y")
+        parser.add_argument(
+            "--docker-socket", metavar="PATH", help="Docker Engine socket"
+        )
+        parser.add_argument(
+            "--timeout",
+            type=_positive(float),
+            default=TIMEOUT,
+            metavar="SECONDS",
+            help=f"per place, default {TIMEOUT:g} s",
+        )
+    check.add_argument(
+        "--map",
+        type=_path,
+        metavar="FILE",
+        help="the secret map (default: [secrets] in komodo-guard.toml)",
+    )
+    check.add_argument(
+        "--format", "-f", choices=("text", "json", "markdown"), default="text"
+    )
+    check.add_argument(
+        "--komodo",
+        metavar="URL",
+        help="Core holding the komodo-variable places (default: [komodo] url, "
+        "else $KOMODO_URL; key and secret from the environment)",
+    )
+    check.add_argument(
+        "--jobs",
+        type=_positive(int),
+        default=HOST_JOBS,
+        metavar="N",
+        help=f"places read at once, default {HOST_JOBS}",
+    )
 
 
 def _trigger_parser(
@@ -630,6 +710,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _host(args)
     if args.command == "trigger":
         return _trigger(args)
+    if args.command == "secrets":
+        return _secrets(args)
     if args.command == "watch":
         from komodo_guard.cli.watch import watch
 
@@ -649,6 +731,32 @@ def _dispatch(args: argparse.Namespace) -> int:
     from komodo_guard.cli.explain import explain, list_rules
 
     return explain(args.rule) if args.command == "explain" else list_rules()
+
+
+def _secrets(args: argparse.Namespace) -> int:
+    from komodo_guard.cli.secrets import secrets_check, secrets_suggest
+
+    if args.secrets_command == "check":
+        return secrets_check(
+            args.path,
+            config=args.config,
+            map_file=args.map,
+            output=args.output,
+            fmt=args.format,
+            komodo=args.komodo,
+            timeout=args.timeout,
+            jobs=args.jobs,
+            docker_socket=args.docker_socket,
+            komodo_version=args.komodo_version,
+        )
+    return secrets_suggest(
+        args.path,
+        config=args.config,
+        output=args.output,
+        docker_socket=args.docker_socket,
+        komodo_version=args.komodo_version,
+        timeout=args.timeout,
+    )
 
 
 def _trigger(args: argparse.Namespace) -> int:
