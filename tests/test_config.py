@@ -170,10 +170,9 @@ def test_errors_name_file_line_and_expectation(
             "config.toml:2:1: unknown key `folder` in [tree]; did you mean `folders`?",
         ),
         (
-            "[secrets]\n",
-            "config.toml:1:1: unknown key `secrets` at the top level "
-            "(allowed: komodo_version, fail_on, rules, known, tree, komodo, watch, "
-            "notify)",
+            "[secret]\n",
+            "config.toml:1:1: unknown key `secret` at the top level; did you mean "
+            "`secrets`?",
         ),
         (
             'tree.folders = {}\ntree.repo = ["a/b"]\n',
