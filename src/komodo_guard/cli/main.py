@@ -94,6 +94,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lint_formats(parser: argparse.ArgumentParser) -> None:
+    """``--format``: every format of lint's findings."""
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github inside GitHub Actions, else text)",
+    )
+
+
+def _fail_on(parser: argparse.ArgumentParser) -> None:
+    """``--fail-on``: the severity threshold of the exit code."""
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="lowest severity that makes the exit code 1 "
+        "(default: the config's fail_on, else warning)",
+    )
+
+
 def _positive(
     kind: type[int] | type[float], most: float = 1e6
 ) -> Callable[[str], int | float]:
@@ -187,13 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Static checks of a Komodo GitOps tree.",
     )
     _common(lint)
-    lint.add_argument(
-        "--format",
-        "-f",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: github inside GitHub Actions, else text)",
-    )
+    _lint_formats(lint)
     lint.add_argument(
         "--baseline",
         type=_path,
@@ -217,13 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the safe fixes as a unified diff without writing anything",
     )
-    lint.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info"),
-        default=None,
-        help="lowest severity that makes the exit code 1 "
-        "(default: the config's fail_on, else warning)",
-    )
+    _fail_on(lint)
 
     audit = commands.add_parser(
         "audit",
@@ -243,13 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="report format (default: from --output's suffix, else markdown)",
     )
-    audit.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info"),
-        default=None,
-        help="lowest severity that makes the exit code 1 "
-        "(default: the config's fail_on, else warning)",
-    )
+    _fail_on(audit)
     _live(audit)
 
     drift = commands.add_parser(
@@ -264,20 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         "2 could not check (Core unreachable, key refused, a call failed)",
     )
     _common(drift)
-    drift.add_argument(
-        "--format",
-        "-f",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: github inside GitHub Actions, else text)",
-    )
-    drift.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info"),
-        default=None,
-        help="lowest severity that makes the exit code 1 "
-        "(default: the config's fail_on, else warning)",
-    )
+    _lint_formats(drift)
+    _fail_on(drift)
     _live(drift)
 
     postmortem = commands.add_parser(
@@ -495,8 +487,8 @@ def _host_parser(
     host.add_argument(
         "--output", "-o", type=_path, metavar="FILE", help="write the report here"
     )
-    host.add_argument("--format", "-f", choices=FORMATS, default=None)
-    host.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    _lint_formats(host)
+    _fail_on(host)
     host.add_argument(
         "--root",
         type=_path,
