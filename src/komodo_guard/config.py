@@ -98,12 +98,14 @@ TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
             "komodo",
             "watch",
             "notify",
+            "hosts",
             "secrets",
         ),
         ("rules",): ("disable", "severity"),
         ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
         ("tree",): ("repos", "folders"),
         ("komodo",): ("url",),
+        ("hosts",): ("inventory", "inventory_kind"),
         ("watch",): (
             "interval",
             "cycle_timeout",
@@ -243,6 +245,12 @@ class Config:
     """``[watch]``: the settings of ``komodo-guard watch``."""
     channels: tuple[Channel, ...] = ()
     """``[[notify.channel]]``: where ``watch`` and ``notify test`` send alerts."""
+    inventory: Path | None = None
+    """``[hosts] inventory``: the operator's list of hosts (resolved against
+    the config file's folder), which ``host-not-a-server`` compares with Core."""
+    inventory_kind: str | None = None
+    """``[hosts] inventory_kind``: list, ansible-ini, ansible-yaml or
+    ssh-config; guessed from the file when absent."""
     secret_map: SecretMap | None = None
     """``[secrets]``: where each secret lives (``secrets check``); None when
     the file has no such table."""
@@ -325,7 +333,30 @@ class _Reader:
             watch=self.watch(tables),
             channels=self.channels(tables[("notify",)]),
             secret_map=self.secret_map(data),
+            inventory=self.inventory(tables[("hosts",)]),
+            inventory_kind=self.inventory_kind(tables[("hosts",)]),
         )
+
+    def inventory(self, hosts: Mapping[str, Any]) -> Path | None:
+        """``[hosts] inventory``: a file path, relative to the config file."""
+        value = hosts.get("inventory")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(("hosts", "inventory"), "must be the path of a file")
+        return Path(self._file.path).parent / value
+
+    def inventory_kind(self, hosts: Mapping[str, Any]) -> str | None:
+        """``[hosts] inventory_kind``: one of the inventory formats."""
+        value = hosts.get("inventory_kind")
+        kinds = ("list", "ansible-ini", "ansible-yaml", "ssh-config")
+        if value is None:
+            return None
+        if value not in kinds:
+            raise self.fail(
+                ("hosts", "inventory_kind"), f"must be one of {', '.join(kinds)}"
+            )
+        return str(value)
 
     def secret_map(self, data: Mapping[str, Any]) -> SecretMap | None:
         """The ``[secrets]`` table, checked by the secrets package (imported

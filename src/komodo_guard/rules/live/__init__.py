@@ -9,6 +9,7 @@ from komodo_guard.rules.live import (
     edited_outside_sync,
     execution_failed,
     execution_stuck,
+    host_not_a_server,
     incident_recurring,
     open_alert,
     outage_open,
@@ -47,6 +48,7 @@ RULES: tuple[LiveRuleInfo, ...] = (
     ui_write_not_enforced.RULE,
     database_backup_stale.RULE,
     open_alert.RULE,
+    host_not_a_server.RULE,
     outage_open.RULE,
     incident_recurring.RULE,
 )
