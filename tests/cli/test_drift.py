@@ -209,3 +209,13 @@ def test_help_defaults_match_the_client_and_snapshot() -> None:
     assert cli.TIMEOUT == client.DEFAULT_TIMEOUT
     assert cli.WINDOW_DAYS == snapshot.DEFAULT_WINDOW_DAYS
     assert cli.CONCURRENCY == snapshot.DEFAULT_CONCURRENCY
+
+
+def test_a_version_other_than_cores_is_said(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from komodo_guard.cli.main import main
+
+    main(["drift", "examples/homelab", "--demo", "--komodo-version", "1.17"])
+    err = capsys.readouterr().err
+    assert "checking the tree against Komodo 1.17.5, but Komodo Core runs 2.3.2" in err

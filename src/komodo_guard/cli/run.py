@@ -115,6 +115,18 @@ def collect_tree(
         version = _modelled(KomodoVersion.parse(wanted)) if wanted else core_version
     except ValueError as error:
         raise UsageError(str(error)) from error
+    if (
+        version is not None
+        and core_version is not None
+        and (version.major, version.minor) != (core_version.major, core_version.minor)
+    ):
+        log.warning(
+            "checking the tree against Komodo %s, but Komodo Core runs %s: its "
+            "fields and TOML dialect may differ (drop --komodo-version or "
+            "komodo_version to follow Core)",
+            version,
+            core_version,
+        )
     try:
         return collect(
             tree,
