@@ -51,3 +51,18 @@ def test_passing_disabled_and_without_history() -> None:
         IncidentKind.DATABASE_AUTH, [failed(2)], update("DeployStack", MEALIE, DAY)
     )
     assert run(RULE, LiveFacts(snapshot(), history=history(fixed))) == []
+
+
+def test_an_outage_whose_logs_were_not_read_has_no_invented_cause() -> None:
+    from komodo_guard.history.model import Failure, Outage
+
+    failures = tuple(
+        Failure(upd, IncidentKind.OTHER, inferred=True, unread=True)
+        for upd in (failed(4), failed(2))
+    )
+    blind = Outage(IncidentKind.OTHER, MEALIE, failures, None)
+    (finding,) = run(RULE, LiveFacts(snapshot(), history=history(blind)))
+    assert "cause unknown: Core's log of these failures was not read" in (
+        finding.message
+    )
+    assert "unclassified" not in finding.message

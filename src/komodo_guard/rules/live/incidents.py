@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from komodo_guard.history.model import IncidentKind
+from komodo_guard.history.model import IncidentKind, Outage
 
 CAUSES = {
     IncidentKind.GIT_PULL_BLOCKED: "git pull blocked by untracked files",
@@ -42,6 +42,16 @@ FIXES = {
     IncidentKind.OTHER: "read the failed Update's log in Komodo",
 }
 """The usual fix, per incident kind."""
+
+UNREAD_CAUSE = "cause unknown: Core's log of these failures was not read"
+"""The cause clause of an outage whose failures were all classified without
+their logs (older than the logs the snapshot reads)."""
+
+
+def cause_of(outage: Outage) -> str:
+    """What went wrong in ``outage``, honest about failures whose log was
+    never read."""
+    return UNREAD_CAUSE if outage.unread else CAUSES[outage.kind]
 
 _VERBS = {
     "DeployStack": "deploy",

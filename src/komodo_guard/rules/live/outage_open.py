@@ -44,7 +44,7 @@ from komodo_guard.rules.live.common import (
     moment,
     plural,
 )
-from komodo_guard.rules.live.incidents import CAUSES, FIXES, verb
+from komodo_guard.rules.live.incidents import FIXES, cause_of, verb
 
 
 def check(
@@ -67,7 +67,7 @@ def _finding(
     last = outage.failures[-1]
     return rule.finding(
         f"{name} has failed to {verb(last.update.operation)} for "
-        f"{duration(outage.duration(now_ms))}: {CAUSES[outage.kind]} "
+        f"{duration(outage.duration(now_ms))}: {cause_of(outage)} "
         f"({plural(len(outage.failures), 'failed run')}, last "
         f"{ago(facts.now, last.at)})",
         resource=resource,
