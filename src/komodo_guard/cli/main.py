@@ -353,6 +353,53 @@ def _secrets_parser(
         required=True,
         help="print a proposed [[secrets.secret]] map as TOML (never values)",
     )
+    rotate = which.add_parser(
+        "rotate",
+        parents=[after],
+        help="change one secret everywhere: pre-flight, journal, resume, rollback",
+        description="Rotate secret NAME of the map: a pre-flight that every place "
+        "is reachable and the current value still authenticates, then database "
+        "users, env files (atomic, a .bak kept), Komodo Variables, optional "
+        "redeploys and a final check, each step journalled (0600, values "
+        "encrypted) so a crash can be resumed or rolled back.",
+        epilog="exit codes: 0 rotated, 1 every step ran but a place disagrees "
+        "(journal kept), 2 could not complete (--resume or --rollback next)",
+    )
+    rotate.add_argument("name", help="the secret's name in the map")
+    mode = rotate.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print the plan only")
+    mode.add_argument(
+        "--resume", action="store_true", help="finish an interrupted rotation"
+    )
+    mode.add_argument(
+        "--rollback",
+        action="store_true",
+        help="restore the old value wherever it was already changed",
+    )
+    rotate.add_argument("--config", type=_path, metavar="FILE")
+    rotate.add_argument("--map", type=_path, metavar="FILE", help="the secret map")
+    rotate.add_argument("--journal", type=_path, metavar="FILE")
+    rotate.add_argument(
+        "--new-value-file",
+        type=_path,
+        metavar="FILE",
+        help="the new value's first line (default: a random 32-byte token)",
+    )
+    rotate.add_argument("--komodo", metavar="URL", help="Core for Variables")
+    rotate.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=TIMEOUT,
+        metavar="SECONDS",
+        help=f"per place, default {TIMEOUT:g} s",
+    )
+    rotate.add_argument(
+        "--redeploy",
+        action="append",
+        default=[],
+        metavar="STACK",
+        help="redeploy this stack once the new value is in place (repeatable)",
+    )
     for parser in (check, suggest):
         parser.add_argument(
             "path",
@@ -728,6 +775,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _secrets(args: argparse.Namespace) -> int:
     from komodo_guard.cli.secrets import secrets_check, secrets_suggest
 
+    if args.secrets_command == "rotate":
+        from komodo_guard.cli.rotate import secrets_rotate
+
+        return secrets_rotate(
+            args.name,
+            config=args.config,
+            map_file=args.map,
+            dry_run=args.dry_run,
+            resume=args.resume,
+            rollback=args.rollback,
+            journal_file=args.journal,
+            new_value_file=args.new_value_file,
+            komodo=args.komodo,
+            timeout=args.timeout,
+            redeploy=tuple(args.redeploy),
+        )
     if args.secrets_command == "check":
         return secrets_check(
             args.path,

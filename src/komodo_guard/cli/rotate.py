@@ -1,0 +1,130 @@
+"""``komodo-guard secrets rotate NAME``: a new value for one secret, everywhere.
+
+Without a flag: pre-flight, then every step of the plan, then a check of
+every place (:mod:`komodo_guard.secrets.rotate`). ``--dry-run`` prints the
+plan (places and order, never a value) and changes nothing. ``--resume``
+finishes a rotation a crash or an error interrupted; ``--rollback`` puts the
+old value back wherever it was changed. ``--new-value-file`` takes the new
+value from a file (its first line) instead of a random one. ``--redeploy
+STACK`` (repeatable) deploys that Stack on Komodo Core after the places are
+written, and follows the deploy (``--komodo`` or ``[komodo] url``, with
+``KOMODO_API_KEY``/``KOMODO_API_SECRET``).
+
+The journal is ``.komodo-guard/rotate-NAME.journal`` in the folder of the
+map file unless ``--journal`` names another; see
+:mod:`komodo_guard.secrets.journal` for how its values are encrypted.
+
+Exit 0 when every place holds the value it should; 1 when every step ran
+but a place does not hold (or accept) it (drift, the journal is kept); 2 when
+the command could not complete (a wrong map, a failed pre-flight, a step
+that failed, no journal to resume). A message on standard error says whether
+a journal was left, and whether to ``--resume`` or ``--rollback``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+from komodo_guard.cli.main import UsageError
+from komodo_guard.cli.run import load_settings
+from komodo_guard.cli.secrets import _needs_core, _secret_map, _with_core
+from komodo_guard.config import find_config
+from komodo_guard.secrets.journal import Journal
+from komodo_guard.secrets.places.interface import Context
+from komodo_guard.secrets.rotate import (
+    RotateError,
+    Rotation,
+    VerifyError,
+    plan_rotation,
+)
+from komodo_guard.secrets.secretmap import SecretMap
+from komodo_guard.secrets.value import SecretValue
+
+DEFAULT_TIMEOUT = 10.0
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def secrets_rotate(
+    name: str,
+    *,
+    config: Path | None = None,
+    map_file: Path | None = None,
+    dry_run: bool = False,
+    resume: bool = False,
+    rollback: bool = False,
+    journal_file: Path | None = None,
+    new_value_file: Path | None = None,
+    komodo: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    redeploy: Sequence[str] = (),
+) -> int:
+    """Rotate secret ``name`` of the map; the exit code."""
+    if sum((dry_run, resume, rollback)) > 1:
+        raise UsageError("give at most one of --dry-run, --resume, --rollback")
+    if new_value_file is not None and (resume or rollback):
+        raise UsageError("--new-value-file starts a rotation; drop --resume/--rollback")
+    map_path = map_file or config or find_config(Path.cwd())
+    secret_map = _secret_map(map_path)
+    spec = next((item for item in secret_map.secrets if item.name == name), None)
+    if spec is None:
+        known = ", ".join(item.name for item in secret_map.secrets)
+        raise UsageError(f"no secret {name!r} in the map (it has: {known})")
+    try:
+        plan = plan_rotation(spec, redeploy)
+    except RotateError as error:
+        raise UsageError(str(error)) from None
+    if dry_run:
+        sys.stdout.write(plan.render())
+        return 0
+    new = _read_new_value(new_value_file) if new_value_file else None
+    journal = Journal(journal_file or default_journal(secret_map, name), os.environ)
+    with ExitStack() as stack:
+        context = Context(base=secret_map.base, environ=os.environ, timeout=timeout)
+        if redeploy or _needs_core(secret_map):
+            settings = load_settings(secret_map.base, config)
+            context = _with_core(context, komodo, settings, stack)
+        rotation = Rotation(plan, context, journal, _say)
+        try:
+            if resume:
+                rotation.resume()
+            elif rollback:
+                rotation.rollback()
+            else:
+                rotation.start(new)
+        except VerifyError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 1
+        except RotateError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 2
+    return 0
+
+
+def default_journal(secret_map: SecretMap, name: str) -> Path:
+    """Where the journal of secret ``name`` is kept by default."""
+    return (
+        secret_map.base / ".komodo-guard" / f"rotate-{_UNSAFE.sub('_', name)}.journal"
+    )
+
+
+def _read_new_value(path: Path) -> SecretValue:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise UsageError(f"{path}: cannot read the new value: {reason}") from None
+    lines = text.splitlines()
+    value = SecretValue(lines[0] if lines else "")
+    if not value:
+        raise UsageError(f"{path}: the first line (the new value) is empty")
+    return value
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()

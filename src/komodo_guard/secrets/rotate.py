@@ -1,0 +1,501 @@
+"""``secrets rotate``: give one secret a new value in every place, crash-safely.
+
+The plan orders the places so a failure leaves the fewest broken logins:
+database users first (``mongodb-user``, ``postgres-user``: the password is
+changed on the server, logged in with the old one), then ``env-file``
+places, then ``komodo-variable`` places, then a deploy of each Stack the
+caller names (``DeployStack``, followed until Core says it is complete), then
+a check that every place holds (or accepts) the new value. A ``container``
+place takes the new value with its stack's deploy and is not checked here;
+``sops``, ``github-secret`` and ``core-config`` places cannot be written
+yet, so a secret kept in one is refused before anything changes.
+
+Pre-flight, before any write: every place that holds a value is read and all
+must hold the same one (the current value), every env file and its folder
+must be writable, every database user must accept the current value, and
+Core must know every Stack to redeploy. The new value is random
+(``secrets.token_urlsafe(32)``) unless one is given.
+
+Each step is recorded in the journal (:mod:`komodo_guard.secrets.journal`)
+as ``started`` before it runs and ``done`` after. Every step can run twice
+safely: an env file or Variable is written again, a database user that
+already accepts the new password is left alone, a Stack is deployed again.
+So ``resume`` runs every step not ``done``; ``rollback`` puts the old value
+back, in reverse order, in every place whose step started, deploys again
+each Stack whose deploy started, and checks the old value everywhere.
+
+For crash tests only: when the environment variable
+``KOMODO_GUARD_ROTATE_CRASH`` is ``N:started`` or ``N:done`` (N from 1), the
+process kills itself with SIGKILL right after the journal records that
+status for step N.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from komodo_guard.live import trigger
+from komodo_guard.live.errors import CoreError
+from komodo_guard.secrets import dbauth
+from komodo_guard.secrets.dbauth import scrub
+from komodo_guard.secrets.journal import Journal, JournalError, Record, StepStatus
+from komodo_guard.secrets.places.container import ContainerPlace
+from komodo_guard.secrets.places.envfile import EnvFilePlace
+from komodo_guard.secrets.places.interface import (
+    AuthPlace,
+    Context,
+    Found,
+    Memo,
+    Place,
+    StoreError,
+    ValuePlace,
+)
+from komodo_guard.secrets.places.komodo_variable import KomodoVariablePlace
+from komodo_guard.secrets.places.mongodb import MongoUserPlace
+from komodo_guard.secrets.places.postgres import PostgresUserPlace
+from komodo_guard.secrets.secretmap import SecretSpec
+from komodo_guard.secrets.value import SecretValue
+from komodo_guard.secrets.writers import (
+    WriteError,
+    write_env_file,
+    write_komodo_variable,
+)
+
+CRASH_ENV = "KOMODO_GUARD_ROTATE_CRASH"
+_ORDER: dict[type, int] = {
+    MongoUserPlace: 0,
+    PostgresUserPlace: 0,
+    EnvFilePlace: 1,
+    KomodoVariablePlace: 2,
+}
+Progress = Callable[[str], None]
+_POLLING = trigger.Polling()
+
+
+class RotateError(Exception):
+    """The rotation cannot start or go on; the message never holds a value."""
+
+
+class VerifyError(RotateError):
+    """Every step ran, but a place does not hold (or accept) the value it should."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One place to change, with what is done to it."""
+
+    place: Place
+
+    @property
+    def action(self) -> str:
+        """What the step does, in words."""
+        if isinstance(self.place, AuthPlace):
+            return "change the password of"
+        if isinstance(self.place, KomodoVariablePlace):
+            return "update"
+        return "write"
+
+    @property
+    def label(self) -> str:
+        """The place, as the map names it."""
+        return self.place.label
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The steps of one secret's rotation, in order, and the places left to
+    a redeploy."""
+
+    secret: str
+    steps: tuple[Step, ...]
+    follows: tuple[Place, ...] = ()
+    redeploy: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Each step's place, then each Stack to redeploy, as the journal
+        records them."""
+        stacks = tuple(f"Stack {name}" for name in self.redeploy)
+        return (*(step.label for step in self.steps), *stacks)
+
+    def render(self) -> str:
+        """The plan as text: places and order, never a value."""
+        lines = [f"rotation plan for secret {self.secret}:"]
+        lines.append("  0. pre-flight: read every place, log in to every database")
+        for number, step in enumerate(self.steps, 1):
+            lines.append(f"  {number}. {step.action} {step.label}")
+        for number, name in enumerate(self.redeploy, len(self.steps) + 1):
+            lines.append(f"  {number}. redeploy Stack {name} and follow the deploy")
+        last = len(self.labels) + 1
+        lines.append(f"  {last}. verify every place holds the new value")
+        lines += [
+            f"  not changed: {place.label} (takes the new value when its stack is "
+            "redeployed)"
+            for place in self.follows
+            if not self.redeploy
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def plan_rotation(spec: SecretSpec, redeploy: Sequence[str] = ()) -> Plan:
+    """The plan for ``spec``, then a deploy of each Stack of ``redeploy``;
+    RotateError when a place cannot be written."""
+    refused = [
+        place.label
+        for place in spec.places
+        if type(place) not in _ORDER and not isinstance(place, ContainerPlace)
+    ]
+    if refused:
+        raise RotateError(
+            f"secret {spec.name}: rotate cannot write {', '.join(refused)} (it "
+            "writes env-file, komodo-variable, mongodb-user and postgres-user "
+            "places); change those by hand or take them out of the map"
+        )
+    writable = [place for place in spec.places if type(place) in _ORDER]
+    if not writable:
+        raise RotateError(f"secret {spec.name}: no place that rotate can write")
+    ordered = sorted(writable, key=lambda place: _ORDER[type(place)])
+    follows = tuple(place for place in spec.places if isinstance(place, ContainerPlace))
+    stacks = tuple(dict.fromkeys(redeploy))
+    return Plan(spec.name, tuple(Step(place) for place in ordered), follows, stacks)
+
+
+def new_value() -> SecretValue:
+    """A fresh random value: 32 random bytes, URL-safe base64."""
+    return SecretValue(secrets.token_urlsafe(32))
+
+
+def preflight(plan: Plan, context: Context) -> SecretValue:
+    """The current value, once every place holds it and every database user
+    accepts it; RotateError naming the places otherwise."""
+    fresh = replace(context, memo=Memo())
+    current: SecretValue | None = None
+    problems: list[str] = []
+    for step in plan.steps:
+        if not isinstance(step.place, ValuePlace):
+            continue
+        try:
+            reading = step.place.read(fresh)
+        except StoreError as error:
+            problems.append(f"{step.label}: cannot be read: {error}")
+            continue
+        if not isinstance(reading, Found):
+            problems.append(f"{step.label}: holds no value")
+        elif isinstance(step.place, EnvFilePlace) and not _writable(
+            fresh.file(step.place.file)
+        ):
+            problems.append(f"{step.label}: the file or its folder is not writable")
+        elif current is None:
+            current = reading.value
+        elif not same(current, reading.value):
+            problems.append(f"{step.label}: holds a different value")
+    problems += _missing_stacks(plan, context)
+    if current is None and not problems:
+        problems.append("no place holds the current value (needed to log in)")
+    if current is not None:
+        problems += [
+            f"{step.label}: {outcome}"
+            for step in plan.steps
+            if isinstance(step.place, AuthPlace)
+            for outcome in [_refusal(step.place, current, fresh)]
+            if outcome
+        ]
+    if problems or current is None:
+        raise RotateError(
+            f"pre-flight for secret {plan.secret} failed, nothing was changed:\n  "
+            + "\n  ".join(problems)
+            + "\n(run `komodo-guard secrets check` to see every copy)"
+        )
+    return current
+
+
+def _missing_stacks(plan: Plan, context: Context) -> list[str]:
+    """Why each Stack to redeploy cannot be: no Core, or Core does not know it."""
+    if not plan.redeploy:
+        return []
+    if context.core is None:
+        return [f"cannot redeploy: {context.core_problem}"]
+    problems: list[str] = []
+    for name in plan.redeploy:
+        try:
+            context.core.read("GetStack", {"stack": name})
+        except CoreError as error:
+            problems.append(f"Stack {name}: {error}")
+    return problems
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` can be replaced: a temporary file goes in its folder."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def same(left: SecretValue, right: SecretValue) -> bool:
+    """Whether two values are equal, compared in constant time."""
+    return hmac.compare_digest(left.reveal().encode(), right.reveal().encode())
+
+
+def _refusal(place: AuthPlace, value: SecretValue, context: Context) -> str:
+    outcome = place.verify(value, context)
+    if outcome.state == "verified":
+        return ""
+    return f"{outcome.state} ({outcome.reason})" if outcome.reason else outcome.state
+
+
+def verify(plan: Plan, context: Context, value: SecretValue) -> tuple[str, ...]:
+    """The places that do not hold (or accept) ``value``, with the reason."""
+    fresh = replace(context, memo=Memo())
+    problems: list[str] = []
+    for step in plan.steps:
+        place = step.place
+        if isinstance(place, AuthPlace):
+            refusal = _refusal(place, value, fresh)
+            problems += [f"{step.label}: {refusal}"] if refusal else []
+        elif isinstance(place, ValuePlace):
+            problems += _holds(step.label, place, value, fresh)
+    return tuple(problems)
+
+
+def _holds(
+    label: str, place: ValuePlace, value: SecretValue, context: Context
+) -> list[str]:
+    """Why ``place`` does not hold ``value``; empty when it does."""
+    try:
+        reading = place.read(context)
+    except StoreError as error:
+        return [f"{label}: cannot be read: {error}"]
+    if isinstance(reading, Found) and same(reading.value, value):
+        return []
+    return [f"{label}: does not hold the expected value"]
+
+
+class Rotation:
+    """Runs a plan against the stores, keeping the journal."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        context: Context,
+        journal: Journal,
+        progress: Progress = lambda line: None,
+        polling: trigger.Polling = _POLLING,
+    ) -> None:
+        self.plan = plan
+        self.context = context
+        self.journal = journal
+        self.progress = progress
+        self.polling = polling
+        self._crash = context.environ.get(CRASH_ENV, "")
+
+    def start(self, new: SecretValue | None = None) -> None:
+        """Rotate from scratch: pre-flight, then every step, then verify."""
+        if self.journal.exists():
+            raise RotateError(
+                f"secret {self.plan.secret}: an earlier rotation left the journal "
+                f"{self.journal.path}; finish it with --resume or undo it with "
+                "--rollback"
+            )
+        old = preflight(self.plan, self.context)
+        chosen = new if new is not None else new_value()
+        if not chosen:
+            raise RotateError("the new value is empty")
+        if same(old, chosen):
+            raise RotateError("the new value is the same as the current one")
+        first: StepStatus = "pending"
+        pending = (first,) * len(self.plan.labels)
+        record = Record(
+            self.plan.secret,
+            self.plan.labels,
+            pending,
+            old,
+            chosen,
+        )
+        self._save(record, first=True)
+        self._forward(record)
+
+    def resume(self) -> None:
+        """Finish the journal's rotation (or its rollback, if one was begun)."""
+        record = self._load()
+        if record.mode == "rollback":
+            self._backward(record)
+        else:
+            self._forward(record)
+
+    def rollback(self) -> None:
+        """Put the old value back in every place the journal changed."""
+        record = self._load()
+        self._backward(replace(record, mode="rollback"))
+
+    def _forward(self, record: Record) -> None:
+        total = len(self.plan.labels)
+        for index in range(total):
+            if record.statuses[index] == "done":
+                continue
+            record = self._mark(record, index, "started")
+            done = self._run(index, record.old, record.new)
+            record = self._mark(record, index, "done")
+            self.progress(f"step {index + 1}/{total}: {done}: done")
+        problems = verify(self.plan, self.context, record.new)
+        if problems:
+            raise VerifyError(
+                "the new value was written, but not every place holds it:\n  "
+                + "\n  ".join(problems)
+                + f"\nthe journal {self.journal.path} is kept: --resume retries, "
+                "--rollback restores the old value"
+            )
+        self.journal.remove()
+        self.progress(f"secret {self.plan.secret}: every place holds the new value")
+
+    def _backward(self, record: Record) -> None:
+        self._save(record)
+        for index in reversed(range(len(self.plan.steps))):
+            if record.statuses[index] not in ("started", "done"):
+                continue
+            step = self.plan.steps[index]
+            self._apply(step, record.new, record.old)
+            record = self._mark(record, index, "undone")
+            self.progress(f"undo step {index + 1}: {step.label}: old value restored")
+        for index in range(len(self.plan.steps), len(self.plan.labels)):
+            if record.statuses[index] not in ("started", "done"):
+                continue
+            done = self._run(index, record.new, record.old)
+            record = self._mark(record, index, "undone")
+            self.progress(f"undo step {index + 1}: {done} with the old value: done")
+        problems = verify(self.plan, self.context, record.old)
+        if problems:
+            raise VerifyError(
+                "the old value was restored, but not every place holds it:\n  "
+                + "\n  ".join(problems)
+                + f"\nthe journal {self.journal.path} is kept: --resume retries"
+            )
+        self.journal.remove()
+        self.progress(f"secret {self.plan.secret}: every place holds the old value")
+
+    def _run(self, index: int, current: SecretValue, target: SecretValue) -> str:
+        """Run step ``index`` (a place, or a Stack's deploy); what was done."""
+        if index < len(self.plan.steps):
+            step = self.plan.steps[index]
+            self._apply(step, current, target)
+            return f"{step.action} {step.label}"
+        name = self.plan.redeploy[index - len(self.plan.steps)]
+        self._redeploy(name, current, target)
+        return f"redeploy Stack {name}"
+
+    def _redeploy(self, name: str, *values: SecretValue) -> None:
+        """Deploy Stack ``name`` and follow the deploy to its end."""
+        core = self.context.core
+        if core is None:
+            raise RotateError(
+                f"Stack {name}: {self.context.core_problem}; {self._kept_journal()}"
+            )
+        try:
+            ident = trigger.start(core, trigger.KINDS["stack"], name, if_changed=False)
+            followed = trigger.follow(core, ident, self.polling)
+        except CoreError as error:
+            text = scrub(str(error), *values)
+            raise RotateError(f"Stack {name}: {text}; {self._kept_journal()}") from None
+        if followed.outcome is not trigger.Outcome.SUCCESS:
+            reason = f" ({scrub(followed.reason, *values)})" if followed.reason else ""
+            raise RotateError(
+                f"Stack {name}: the deploy {followed.outcome.value}{reason}; "
+                + self._kept_journal()
+            )
+
+    def _apply(self, step: Step, current: SecretValue, target: SecretValue) -> None:
+        """Make ``step``'s place hold ``target``; running it twice is harmless."""
+        place = step.place
+        try:
+            if isinstance(place, MongoUserPlace):
+                server = dbauth.MongoPlace(
+                    place.host, place.port, place.user, place.auth_source, place.tls
+                )
+                self._set_password(
+                    step,
+                    lambda: dbauth.verify_mongodb(
+                        server, target, timeout=self.context.timeout
+                    ),
+                    lambda: dbauth.set_mongodb_password(
+                        server, current, target, timeout=self.context.timeout
+                    ),
+                )
+            elif isinstance(place, PostgresUserPlace):
+                role = dbauth.PostgresPlace(
+                    place.host, place.port, place.user, place.database, place.sslmode
+                )
+                self._set_password(
+                    step,
+                    lambda: dbauth.verify_postgres(
+                        role, target, timeout=self.context.timeout
+                    ),
+                    lambda: dbauth.set_postgres_password(
+                        role, current, target, timeout=self.context.timeout
+                    ),
+                )
+            elif isinstance(place, EnvFilePlace):
+                write_env_file(self.context.file(place.file), place.key, target)
+            elif isinstance(place, KomodoVariablePlace):
+                if self.context.core is None:
+                    raise RotateError(
+                        f"{step.label}: {self.context.core_problem}; "
+                        + self._kept_journal()
+                    )
+                write_komodo_variable(self.context.core, place.variable, target)
+        except WriteError as error:
+            raise RotateError(f"{error}; {self._kept_journal()}") from None
+
+    def _set_password(
+        self,
+        step: Step,
+        check: Callable[[], dbauth.AuthResult],
+        change: Callable[[], dbauth.AuthResult],
+    ) -> None:
+        if check().state == "verified":
+            return
+        result = change()
+        if result.state != "verified":
+            raise RotateError(
+                f"{step.label}: {result.state}: {result.reason}; "
+                + self._kept_journal()
+            )
+
+    def _kept_journal(self) -> str:
+        return (
+            f"the journal {self.journal.path} is kept: --resume retries, "
+            "--rollback restores the old value"
+        )
+
+    def _load(self) -> Record:
+        if not self.journal.exists():
+            raise RotateError(
+                f"secret {self.plan.secret}: no journal at {self.journal.path}: "
+                "there is no interrupted rotation to resume or roll back"
+            )
+        try:
+            record = self.journal.read()
+        except JournalError as error:
+            raise RotateError(str(error)) from None
+        if record.secret != self.plan.secret or record.places != self.plan.labels:
+            raise RotateError(
+                f"the journal {self.journal.path} is for secret {record.secret} "
+                "with other places (or other Stacks to redeploy) than now; give "
+                "the same map and --redeploy as when it started"
+            )
+        return record
+
+    def _mark(self, record: Record, index: int, status: StepStatus) -> Record:
+        marked = record.with_status(index, status)
+        self._save(marked)
+        if self._crash == f"{index + 1}:{status}":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return marked
+
+    def _save(self, record: Record, *, first: bool = False) -> None:
+        try:
+            self.journal.write(record, first=first)
+        except JournalError as error:
+            raise RotateError(str(error)) from None
