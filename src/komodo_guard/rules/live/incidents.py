@@ -53,6 +53,7 @@ def cause_of(outage: Outage) -> str:
     never read."""
     return UNREAD_CAUSE if outage.unread else CAUSES[outage.kind]
 
+
 _VERBS = {
     "DeployStack": "deploy",
     "DeployStackIfChanged": "deploy",
