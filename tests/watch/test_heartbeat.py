@@ -198,3 +198,17 @@ def test_log_lines_never_hold_the_url_even_at_debug(
             logging.getLogger(name).setLevel(level)
     assert "heartbeat start ping to 127.0.0.1 failed" in caplog.text
     assert CHECK_ID not in caplog.text
+
+
+def test_an_unset_channel_secret_stops_the_start() -> None:
+    from komodo_guard.config import Config
+    from komodo_guard.notify.channels import parse_channel
+    from komodo_guard.watch.settings_file import WatchSettingsError, watch_settings
+
+    channel = parse_channel(
+        0, {"type": "ntfy", "url": "http://127.0.0.1:9/t", "token": "env:NOPE_UNSET"}
+    )
+    config = Config(channels=(channel,))
+    with pytest.raises(WatchSettingsError, match="NOPE_UNSET, which is not set"):
+        watch_settings(config, {})
+    assert watch_settings(config, {"NOPE_UNSET": "x"}).channels == (channel,)

@@ -12,6 +12,7 @@ variable here, once; the heartbeat URL is kept as a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -88,13 +89,35 @@ def watch_settings(config: Config, environ: Mapping[str, str]) -> WatchSettings:
         state_path=folder / STATE_FILE,
         outbox_path=folder / OUTBOX_FILE,
         policy=policy,
-        channels=config.channels,
+        channels=_channels_ready(config.channels, environ),
         listen=watch.listen,
         status_token=_token(watch.status_token, environ),
         heartbeat=_heartbeat(watch.heartbeat, watch.heartbeat_timeout),
         host=watch.host,
         lint=base / watch.lint if watch.lint else None,
     )
+
+
+def _channels_ready(
+    channels: tuple[Channel, ...], environ: Mapping[str, str]
+) -> tuple[Channel, ...]:
+    """``channels``, once every ``env:`` secret they name is set: an unset one
+    would fail every delivery, so it stops the start (or a reload) instead."""
+    for channel in channels:
+        for field in dataclasses.fields(channel):  # type: ignore[arg-type]
+            value = getattr(channel, field.name)
+            unset = (
+                isinstance(value, Secret)
+                and value.variable
+                and not environ.get(value.variable)
+            )
+            if unset:
+                raise WatchSettingsError(
+                    f"[[notify.channel]] {channel.name!r}: `{field.name}` names "
+                    f"the environment variable {value.variable}, which is not "
+                    "set: export it where komodo-guard watch runs"
+                )
+    return channels
 
 
 def _token(variable: str | None, environ: Mapping[str, str]) -> str | None:

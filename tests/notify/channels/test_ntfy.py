@@ -54,7 +54,7 @@ def test_non_ascii_title_is_rfc2047_encoded(
     assert title == "=?UTF-8?B?U3RhY2sgwqt3ZWLCuyBsw6R1ZnQgbmljaHQ=?="
 
 
-def test_missing_token_variable_is_permanent_and_names_it(
+def test_missing_token_variable_is_retried_and_named(
     http_server: HttpRecorder, sender: Sender
 ) -> None:
     channel = parse_channel(
@@ -63,7 +63,7 @@ def test_missing_token_variable_is_permanent_and_names_it(
 
     outcome = sender.send(channel, make_alert())
 
-    assert outcome.status is Delivery.PERMANENT
+    assert outcome.status is Delivery.RETRYABLE
     assert "NOPE is not set" in outcome.detail
     assert http_server.requests == []
 

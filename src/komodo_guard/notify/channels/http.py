@@ -34,6 +34,7 @@ from komodo_guard.notify.interface import (
     Delivery,
     NotifyError,
     Outcome,
+    SecretUnavailableError,
     SendContext,
 )
 from komodo_guard.notify.message import MASK, redact
@@ -129,9 +130,13 @@ def hide(text: str, secrets: tuple[str, ...]) -> str:
 def send_http(
     build: Callable[[], HttpRequest], context: SendContext, timeout: float
 ) -> Outcome:
-    """Build the request (a missing ``env:`` variable is permanent) and send it."""
+    """Build the request and send it. A missing ``env:`` variable is retried
+    (exporting it and restarting delivers what waited); any other
+    configuration problem is permanent."""
     try:
         request = build()
+    except SecretUnavailableError as error:
+        return Outcome(Delivery.RETRYABLE, str(error))
     except NotifyError as error:
         return Outcome(Delivery.PERMANENT, str(error))
     return post(request, context.http, timeout)

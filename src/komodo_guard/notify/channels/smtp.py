@@ -39,6 +39,7 @@ from komodo_guard.notify.interface import (
     NotifyError,
     Outcome,
     Secret,
+    SecretUnavailableError,
     SendContext,
 )
 from komodo_guard.notify.message import Alert
@@ -79,6 +80,8 @@ class EmailChannel:
         try:
             password = self.password.reveal(context.environ) if self.password else ""
             tls = self.tls_context()
+        except SecretUnavailableError as error:  # retried once it is exported
+            return Outcome(Delivery.RETRYABLE, str(error))
         except NotifyError as error:
             return Outcome(Delivery.PERMANENT, str(error))
         except OSError as error:
