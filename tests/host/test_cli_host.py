@@ -223,3 +223,43 @@ def test_help_defaults_match_the_host_package() -> None:
     from komodo_guard.host.gitrun import DEFAULT_TIMEOUT
 
     assert (main.HOST_JOBS, main.GIT_TIMEOUT) == (DEFAULT_JOBS, DEFAULT_TIMEOUT)
+
+
+def test_a_relative_root_is_the_same_root(
+    remote: Remote,
+    root: Path,
+    short_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    remote.clone(stack(root, "app").path)
+    (root / "stacks" / "app" / ".git" / "info" / "exclude").write_text(".env\n")
+    monkeypatch.chdir(root.parent)
+    with FakeEngine(short_dir, containers(root)[:1]) as engine:
+        code = host(
+            None,
+            config=None,
+            output=None,
+            fmt="json",
+            fail_on=None,
+            flags=HostFlags(root=Path(root.name), docker_socket=engine.socket),
+        )
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0, document["findings"]
+
+
+def test_a_root_that_is_not_a_folder_could_not_be_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("x")
+    for root in (tmp_path / "missing", tmp_path / "file"):
+        code = host(
+            None,
+            config=None,
+            output=None,
+            fmt="text",
+            fail_on=None,
+            flags=HostFlags(root=root, docker=False),
+        )
+        assert code == 2
+        assert "is not a folder on this host" in capsys.readouterr().out

@@ -8,6 +8,7 @@ What could not be read is recorded in ``HostState.problems``, never skipped.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -102,6 +103,13 @@ def _checkouts(options: HostOptions, environ: Mapping[str, str] | None) -> _Read
     except PeripheryConfigError as error:
         return _Read(state, (HostProblem("Periphery config", str(error)),))
     log.info("Periphery's root directory: %s (%s)", dirs.root, dirs.source)
+    if not os.path.isdir(dirs.root):
+        # A mistyped root must not pass as "no checkouts, nothing wrong".
+        problem = HostProblem(
+            "Periphery root directory",
+            f"{dirs.root} (from the {dirs.source}) is not a folder on this host",
+        )
+        return _Read(replace(state, dirs=dirs), (problem,))
     checkouts, problems = inspect_checkouts(
         find_checkouts(dirs),
         CheckoutOptions(

@@ -64,7 +64,8 @@ def _root(
     files: list[Path],
 ) -> tuple[str, str]:
     if option is not None:
-        return str(option), "option"
+        # Absolute, as Docker's compose labels name working folders.
+        return os.path.abspath(option), "option"
     if env.get("PERIPHERY_ROOT_DIRECTORY"):
         return env["PERIPHERY_ROOT_DIRECTORY"], "environment"
     value = settings.get("root_directory")
