@@ -21,3 +21,10 @@ def test_trigger_follows_a_failing_and_a_good_deploy(
 def test_trigger_needs_a_name_or_a_pattern(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["trigger", "sync", "--demo"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_neither_name_nor_pattern_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trigger", "stack", "--demo"]) == 2
+    err = capsys.readouterr().err
+    assert "name the stack to run, or give --pattern" in err
+    assert "not both" not in err

@@ -294,3 +294,19 @@ def test_host_checks_that_cannot_read_the_host_are_blind_spots(
     assert db.execute("SELECT outcome FROM cycles").fetchall() == [("degraded",)]
     subjects = [row[0] for row in db.execute("SELECT subject FROM blind_spots")]
     assert subjects, "the unreadable host is remembered as a blind spot"
+
+
+def test_a_corrupt_outbox_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from komodo_guard.cli.main import main
+
+    (tmp_path / "komodo-guard.toml").write_text("[watch]\n")
+    (tmp_path / "outbox.sqlite").write_text("x" * 200)
+    code = main(
+        ["watch", "--config", str(tmp_path / "komodo-guard.toml"), "--demo", "--once"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot open the outbox" in err
+    assert "internal error" not in err

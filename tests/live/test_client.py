@@ -467,3 +467,16 @@ def test_context_manager_closes_the_pool() -> None:
         client.version()
     with pytest.raises(RuntimeError):
         client.version()
+
+
+def test_a_short_key_is_masked_as_a_word_not_inside_words() -> None:
+    from komodo_guard.live.client import CoreClient
+
+    client = CoreClient("http://127.0.0.1:9", "a", "b", timeout=0.1, retries=0)
+    try:
+        masked = client._masked("cannot reach a b; key=a")
+    finally:
+        client.close()
+    assert "cannot reach" in masked
+    assert " a " not in f" {masked} "
+    assert "key=a" not in masked

@@ -138,7 +138,9 @@ def _kind(kind_name: str) -> Kind:
 def _check_target(kind: Kind, name: str | None, flags: TriggerFlags) -> None:
     if flags.via not in ("api", "webhook"):
         raise UsageError(f"--via {flags.via!r}: choose api or webhook")
-    if (name is None) == (flags.pattern is None):
+    if name is None and flags.pattern is None:
+        raise UsageError(f"name the {kind.name} to run, or give --pattern")
+    if name is not None and flags.pattern is not None:
         raise UsageError(f"name one {kind.name}, or give --pattern, not both")
     if flags.pattern is not None and flags.via == "webhook":
         raise UsageError("--pattern works through the API only, not --via webhook")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -157,6 +158,11 @@ def _watcher(
         )
     except (OSError, WatchStateError) as error:
         raise UsageError(f"cannot open the watch state: {error}") from error
+    except sqlite3.DatabaseError as error:  # the outbox file is not a database
+        raise UsageError(
+            f"cannot open the outbox {settings.outbox_path}: {error}; move the "
+            "file aside (undelivered alerts in it are lost) and start again"
+        ) from error
     stack.callback(watcher.close)
     return watcher
 

@@ -387,7 +387,12 @@ class CoreClient:
         """``text`` from Core with the key and secret masked, then any other
         credential redacted (the key first: redaction may cut it in pieces)."""
         for secret in self._secrets:
-            text = text.replace(secret, _REDACTED)
+            # Whole tokens only: a short key must not garble every word it is in.
+            text = re.sub(
+                rf"(?<![A-Za-z0-9_-]){re.escape(secret)}(?![A-Za-z0-9_-])",
+                _REDACTED,
+                text,
+            )
         return redact(text)
 
     def _error(
