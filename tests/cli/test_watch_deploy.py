@@ -148,7 +148,12 @@ def test_the_example_config_is_valid_and_matches_the_compose_file(
         e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)
     ] == []
     config = load_config(EXAMPLE)
-    settings = watch_settings(config, {"KOMODO_GUARD_STATUS_TOKEN": "t"})
+    environ = {
+        "KOMODO_GUARD_STATUS_TOKEN": "t",
+        "NTFY_TOKEN": "n",
+        "SMTP_PASSWORD": "p",
+    }
+    settings = watch_settings(config, environ)
     assert settings.state_path == Path("/var/lib/komodo-guard/watch.sqlite")
     assert settings.listen == ("0.0.0.0", 9718)
     assert [c.name for c in settings.channels] == ["phone", "ops-mail"]
