@@ -15,12 +15,13 @@ snapshot, then the history of its update log, then the live rules.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import secrets
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,11 @@ from komodo_guard.cli.run import rule_options, rule_settings
 from komodo_guard.report.interface import LiveSummary
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from komodo_guard.config import Config
     from komodo_guard.history.model import History
+    from komodo_guard.host.inventory import InventoryHost
     from komodo_guard.live.client import CoreClient
     from komodo_guard.live.snapshot import LiveSnapshot
     from komodo_guard.rules.interface import Finding
@@ -191,6 +195,39 @@ def live_findings(
     from komodo_guard.rules.registry import LIVE_RULES
 
     facts = LiveFacts(read.snapshot, workspace, read.history)
-    return run_live_rules(
-        facts, LIVE_RULES, rule_options(settings), rule_settings(settings)
-    )
+    options = rule_options(settings)
+    if settings.inventory is not None:
+        hosts = inventory_hosts(settings.inventory, settings.inventory_kind)
+        options = replace(options, extra={"inventory": hosts})
+    return run_live_rules(facts, LIVE_RULES, options, rule_settings(settings))
+
+
+def inventory_hosts(path: Path, kind: str | None) -> tuple[InventoryHost, ...]:
+    """The hosts of ``[hosts] inventory``, read again only when the file changed
+    (``watch`` asks every cycle)."""
+    from komodo_guard.host.inventory import InventoryError
+
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    try:
+        return _inventory(
+            path, kind, (stat.st_mtime_ns, stat.st_size) if stat else None
+        )
+    except InventoryError as error:  # unreadable files included
+        raise UsageError(str(error)) from error
+
+
+@functools.lru_cache(maxsize=4)
+def _inventory(
+    path: Path, kind: str | None, version: tuple[int, int] | None
+) -> tuple[InventoryHost, ...]:
+    """The inventory's hosts; ``version`` (modification time and size) only
+    keys the cache."""
+    from komodo_guard.host.inventory import InventoryKind, read_inventory
+
+    found = read_inventory(path, InventoryKind(kind) if kind else None)
+    for note in found.notes:
+        log.warning("%s", note)
+    return found.hosts

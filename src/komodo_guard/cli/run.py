@@ -139,35 +139,13 @@ def collect_tree(
 
 
 def rule_options(settings: Config) -> RuleOptions:
-    """What the rules may consult, from the config (the host inventory is read
-    here, once, when the config names one)."""
+    """What the rules may consult, from the config."""
     return RuleOptions(
         known_servers=settings.known_servers,
         known_repos=settings.known_repos,
         known_variables=settings.known_variables,
         known_names=settings.known_names,
-        extra=_inventory(settings),
     )
-
-
-def _inventory(settings: Config) -> dict[str, object]:
-    """``{"inventory": hosts}`` for ``host-not-a-server``, or nothing."""
-    if settings.inventory is None:
-        return {}
-    from komodo_guard.host.inventory import (
-        InventoryError,
-        InventoryKind,
-        read_inventory,
-    )
-
-    kind = InventoryKind(settings.inventory_kind) if settings.inventory_kind else None
-    try:
-        found = read_inventory(settings.inventory, kind)
-    except InventoryError as error:  # unreadable files included
-        raise UsageError(str(error)) from error
-    for note in found.notes:
-        log.warning("%s", note)
-    return {"inventory": found.hosts}
 
 
 def rule_settings(settings: Config) -> RuleSettings:
