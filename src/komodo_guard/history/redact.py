@@ -60,18 +60,24 @@ _AFTER_WORD = re.compile(
     r"([\s:=\"'`]{1,4}(?:(?:is|was|of)\s+)?)([A-Za-z0-9+/_=-]{16,})"
 )
 # Words that follow "password is/was" in ordinary messages, not secrets:
-# participles ("changed", "expiring") and a few adjectives and adverbs.
+# common participles ("changed", "expiring") and a few adjectives and
+# adverbs, in lower case only. A closed list: any word ending in "ed" would
+# let a value such as ``aaaaaaed`` through.
 _PLAIN = (
-    "[a-z]+ed|[a-z]+ing|incorrect|wrong|invalid|valid|empty|blank|not|too"
-    "|correct|set|unset|reset|null|none|nil|the|a|an|ok|mandatory|weak|short"
-    "|long|used|given|different|same|also|still|now|only|never|always|already"
+    "accepted|changed|checked|computed|configured|defined|denied|encrypted"
+    "|expired|found|generated|hashed|ignored|missing|needed|provided|rejected"
+    "|required|reused|rotated|saved|specified|stored|supplied|truncated"
+    "|updated|verified|expiring|changing|incorrect|wrong|invalid|valid|empty"
+    "|blank|not|too|correct|set|unset|reset|null|none|nil|the|a|an|ok"
+    "|mandatory|weak|short|long|used|given|different|same|also|still|now"
+    "|only|never|always|already"
 )
 # A password in prose: ``(password was PGPASS-4444)``, ``the pw is: x``. The
 # value ends at spaces, quotes, brackets and separators; a word that reads as
 # the rest of a sentence ("password is incorrect") is kept.
 _PROSE = re.compile(
     r"(?i)\b(password|passwd|passphrase|pw)(\s+(?:is|was)(?:\s*:\s*|\s+))"
-    rf"(?!(?:{_PLAIN})[.,;:!?)]*(?:\s|$))"
+    rf"(?!(?-i:{_PLAIN})[.,;:!?)]*(?:\s|$))"
     r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;()\[\]]+)"
 )
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b")

@@ -409,7 +409,15 @@ def _phases(
     )
     updates = _with_details(raw_updates, views, details, names)
     return _assemble(
-        client.url, moment, window_days, refresh, version, results, updates, runner
+        client.url,
+        moment,
+        window_days,
+        refresh,
+        version,
+        results,
+        updates,
+        names,
+        runner,
     )
 
 
@@ -695,12 +703,12 @@ def _assemble(
     version: KomodoVersion | None,
     results: Mapping[tuple[str, str], Any],
     updates: tuple[Update, ...],
+    names: Mapping[str, str],
     runner: _Runner,
 ) -> LiveSnapshot:
     def listed(call: str) -> tuple[Any, ...]:
         return tuple(results.get((call, ""), ()))
 
-    names = _names_by_id(results)
     alerts = tuple(
         dataclasses.replace(alert, target=_named(alert.target, names))
         for alert in _paged(results, "ListAlerts", Alert.from_json, runner)
