@@ -32,7 +32,7 @@ from pathlib import Path
 
 from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import load_settings
-from komodo_guard.cli.secrets import _needs_core, _secret_map, _with_core
+from komodo_guard.cli.secrets import needs_core, secret_map_at, with_core
 from komodo_guard.config import find_config
 from komodo_guard.secrets.journal import Journal
 from komodo_guard.secrets.places.interface import Context
@@ -69,7 +69,7 @@ def secrets_rotate(
     if new_value_file is not None and (resume or rollback):
         raise UsageError("--new-value-file starts a rotation; drop --resume/--rollback")
     map_path = map_file or config or find_config(Path.cwd())
-    secret_map = _secret_map(map_path)
+    secret_map = secret_map_at(map_path)
     spec = next((item for item in secret_map.secrets if item.name == name), None)
     if spec is None:
         known = ", ".join(item.name for item in secret_map.secrets)
@@ -85,9 +85,9 @@ def secrets_rotate(
     journal = Journal(journal_file or default_journal(secret_map, name), os.environ)
     with ExitStack() as stack:
         context = Context(base=secret_map.base, environ=os.environ, timeout=timeout)
-        if redeploy or _needs_core(secret_map):
+        if redeploy or needs_core(secret_map):
             settings = load_settings(secret_map.base, config)
-            context = _with_core(context, komodo, settings, stack)
+            context = with_core(context, komodo, settings, stack)
         rotation = Rotation(plan, context, journal, _say)
         try:
             if resume:

@@ -61,7 +61,11 @@ def secrets_check(
     from komodo_guard.secrets.render import SecretsFormat, render
 
     settings = load_settings(path, config)
-    secret_map = _secret_map(map_file or config or find_config(path))
+    secret_map = (
+        _configured(settings.secret_map, settings.source)
+        if map_file is None and settings.secret_map is not None
+        else secret_map_at(map_file or config or find_config(path))
+    )
     workspace = collect_tree(path, settings, komodo_version)
     with ExitStack() as stack:
         context = Context(
@@ -71,8 +75,8 @@ def secrets_check(
             docker_socket=docker_socket,
             github_api=secret_map.github_api,
         )
-        if _needs_core(secret_map):
-            context = _with_core(context, komodo, settings, stack)
+        if needs_core(secret_map):
+            context = with_core(context, komodo, settings, stack)
         result = check_secrets(
             secret_map, context, jobs=jobs, blanked=blanked_variables(workspace)
         )
@@ -80,7 +84,15 @@ def secrets_check(
     return result.exit_code
 
 
-def _secret_map(path: Path | None) -> SecretMap:
+def _configured(secret_map: SecretMap, source: str) -> SecretMap:
+    """The map the config file already read (not parsed a second time)."""
+    if not secret_map.secrets:
+        raise UsageError(f"{source}: {NO_MAP}")
+    return secret_map
+
+
+def secret_map_at(path: Path | None) -> SecretMap:
+    """The secret map of the file at ``path``; a usage error when there is none."""
     if path is None:
         raise UsageError(NO_MAP)
     try:
@@ -92,7 +104,8 @@ def _secret_map(path: Path | None) -> SecretMap:
     return secret_map
 
 
-def _needs_core(secret_map: SecretMap) -> bool:
+def needs_core(secret_map: SecretMap) -> bool:
+    """Whether a place of the map is a Komodo Variable."""
     return any(
         isinstance(place, KomodoVariablePlace)
         for secret in secret_map.secrets
@@ -100,7 +113,7 @@ def _needs_core(secret_map: SecretMap) -> bool:
     )
 
 
-def _with_core(
+def with_core(
     context: Context, komodo: str | None, settings: Config, stack: ExitStack
 ) -> Context:
     """The context with a Core client, or with the reason there is none (the
