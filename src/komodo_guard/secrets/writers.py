@@ -85,8 +85,8 @@ def write_env_file(path: Path, key: str, value: SecretValue) -> bool:
         lines.append(line + "\n")
     new_text = "".join(lines)
     _check_rewrite(path, key, entries, new_text, value)
-    _replace(path.with_name(path.name + ".bak"), text, 0o600)
-    _replace(path, new_text, mode)
+    replace_file(path.with_name(path.name + ".bak"), text, 0o600)
+    replace_file(path, new_text, mode)
     return True
 
 
@@ -115,7 +115,7 @@ def _check_rewrite(
         )
 
 
-def _replace(path: Path, text: str, mode: int) -> None:
+def replace_file(path: Path, text: str, mode: int) -> None:
     """Replace ``path`` with ``text`` atomically, with permission bits ``mode``."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

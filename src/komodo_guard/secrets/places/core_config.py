@@ -75,7 +75,7 @@ class CoreConfigPlace:
 
     def _env_value(self, entries: tuple[DotenvEntry, ...], path: Path) -> Reading:
         names = {entry.key for entry in entries}
-        for name in (self.key, *_aliases(self.key)):
+        for name in (self.key, *aliases(self.key)):
             if f"{name}_FILE" in names:
                 raise StoreError(
                     f"{self.file} sets {name}_FILE: the value is in a file inside "
@@ -86,7 +86,9 @@ class CoreConfigPlace:
         return Absent(f"{self.file} does not set {self.key}")
 
 
-def _aliases(key: str) -> tuple[str, ...]:
+def aliases(key: str) -> tuple[str, ...]:
+    """The other spellings Komodo accepts for ``key`` (``KOMODO_MONGO_*`` for
+    ``KOMODO_DATABASE_*`` and back)."""
     return tuple(
         other + key.removeprefix(prefix)
         for prefix, other in _ALIASES.items()
