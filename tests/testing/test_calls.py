@@ -19,8 +19,15 @@ def names(items: list[dict[str, Any]]) -> list[str]:
 
 
 def test_every_kind_is_listed(full: CoreEmulator) -> None:
-    assert names(call(full, "read", "ListBuilds")) == ["failing-image", "mealie-image"]
-    assert names(call(full, "read", "ListRepos")) == ["homelab-repo"]
+    assert names(call(full, "read", "ListBuilds")) == [
+        "backup-image",
+        "failing-image",
+        "mealie-image",
+    ]
+    assert names(call(full, "read", "ListRepos")) == [
+        "homelab-checkout",
+        "homelab-repo",
+    ]
     assert names(call(full, "read", "ListBuilders")) == ["local", "url-builder"]
     assert names(call(full, "read", "ListSwarms")) == ["lab-swarm"]
 
@@ -37,7 +44,7 @@ def test_references_become_ids(full: CoreEmulator) -> None:
         "builder_type": "Server",
         "instance_type": "hearth",
     }
-    (repo,) = call(full, "read", "ListRepos")
+    (repo,) = call(full, "read", "ListRepos", {"query": {"names": ["homelab-repo"]}})
     assert (repo["info"]["server_id"], repo["info"]["server_name"]) == (
         servers["hearth"],
         "hearth",

@@ -15,6 +15,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from komodo_guard.testing import CoreEmulator
 from tests.testing.httpkit import call, post
+from tests.testing.test_emulator import wait_complete
 
 types = pytest.importorskip("komodo_api.types")
 
@@ -33,10 +34,15 @@ READS: list[tuple[str, dict[str, Any]]] = [
     ("ListFullResourceSyncs", {}),
     ("ListProcedures", {}),
     ("GetProcedure", {"procedure": "weekly-prune"}),
+    ("GetAction", {"action": "rotate-logs"}),
+    ("GetDeployment", {"deployment": "mongo-backup"}),
+    ("GetBuild", {"build": "mealie-image"}),
+    ("GetRepo", {"repo": "homelab-checkout"}),
     ("ListActions", {}),
     ("ListAlerters", {}),
     ("ListFullAlerters", {}),
     ("ListVariables", {}),
+    ("GetVariable", {"name": "NTFY_TOPIC"}),
     ("ListTags", {}),
     ("ListUpdates", {}),
     ("ListAlerts", {}),
@@ -116,12 +122,36 @@ def test_get_update_with_logs_matches(core: CoreEmulator) -> None:
         ("DeployStackIfChanged", {"stack": "mealie"}),
         ("RunSync", {"sync": "homelab"}),
         ("RunProcedure", {"procedure": "weekly-prune"}),
+        ("Deploy", {"deployment": "mongo-backup"}),
+        ("RunBuild", {"build": "backup-image"}),
+        ("PullRepo", {"repo": "homelab-checkout"}),
     ],
 )
 def test_execute_returns_an_update(
     core: CoreEmulator, kind: str, params: dict[str, Any]
 ) -> None:
-    assert_contract("Update", call(core, "execute", kind, params))
+    started = call(core, "execute", kind, params)
+    assert_contract("Update", started)
+    assert started["operation"] in {o.value for o in types.Operation}
+    done = wait_complete(core, started["_id"]["$oid"])
+    assert done["status"] == "Complete"
+    assert done["logs"]
+    assert_contract("Update", done)
+
+
+@pytest.mark.parametrize(
+    ("kind", "pattern"),
+    [
+        ("BatchDeploy", "mongo-*"),
+        ("BatchRunBuild", "*"),
+        ("BatchPullRepo", "*"),
+    ],
+)
+def test_new_batch_calls_match(core: CoreEmulator, kind: str, pattern: str) -> None:
+    raw = call(core, "execute", kind, {"pattern": pattern})
+    assert [item["status"] for item in raw] == ["Ok"]
+    assert_contract("Update", raw[0]["data"])
+    assert set(raw[0]) == {"status", "data"}
 
 
 def test_batch_execute_matches(core: CoreEmulator) -> None:
@@ -153,6 +183,20 @@ def test_write_calls_match(core: CoreEmulator) -> None:
     assert_contract(
         "NoData", call(core, "write", "RefreshStackCache", {"stack": "traefik"})
     )
+    params = {"name": "NTFY_TOPIC", "value": "new-topic"}
+    assert_contract(
+        "UpdateVariableValueResponse",
+        call(core, "write", "UpdateVariableValue", params),
+    )
+
+
+def test_variable_update_log_matches(core: CoreEmulator) -> None:
+    params = {"name": "DOMAIN", "value": "lab.test"}
+    call(core, "write", "UpdateVariableValue", params)
+    query = {"query": {"operation": "UpdateVariableValue"}}
+    (listed,) = call(core, "read", "ListUpdates", query)["updates"]
+    assert_contract("ListUpdatesResponse", {"updates": [listed], "next_page": None})
+    assert_contract("Update", call(core, "read", "GetUpdate", {"id": listed["id"]}))
 
 
 def test_error_body_matches_serror(core: CoreEmulator) -> None:

@@ -104,3 +104,34 @@ def test_listener_faults(core: CoreEmulator) -> None:
         post(core, "/listener/github/stack/traefik/deploy", PUSH, headers=headers)[0]
         == 502
     )
+
+
+def test_a_build_webhook_has_no_operation_and_runs_the_build(
+    core: CoreEmulator,
+) -> None:
+    headers = {"X-Hub-Signature-256": sign(SECRET, PUSH)}
+    status, _ = post(core, "/listener/github/build/backup-image", PUSH, headers=headers)
+    assert status == 200
+    (started,) = updates_for(core, "RunBuild")
+    target = started["target"]
+    assert isinstance(target, dict)
+    assert target["type"] == "Build"
+    status, _ = post(
+        core, "/listener/github/build/backup-image/build", PUSH, headers=headers
+    )
+    assert status == 400
+    assert len(updates_for(core, "RunBuild")) == 1
+
+
+def test_a_repo_pull_webhook_pulls_the_repo(core: CoreEmulator) -> None:
+    headers = {"X-Gitlab-Token": SECRET}
+    path = "/listener/gitlab/repo/homelab-checkout"
+    assert post(core, f"{path}/pull", PUSH, headers=headers)[0] == 200
+    (started,) = updates_for(core, "PullRepo")
+    target = started["target"]
+    assert isinstance(target, dict)
+    assert target["type"] == "Repo"
+    assert post(core, path, PUSH, headers=headers)[0] == 400
+    other = json.dumps({"ref": "refs/heads/dev"}).encode()
+    assert post(core, f"{path}/pull", other, headers=headers)[0] == 200
+    assert len(updates_for(core, "PullRepo")) == 1

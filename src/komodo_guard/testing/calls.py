@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from komodo_guard.komodo.patterns import compile_pattern
@@ -147,9 +148,12 @@ def _stack_list(state: CoreState, record: JSON, config: JSON) -> JSON:
 
 
 def _deployment_list(state: CoreState, record: JSON, config: JSON) -> JSON:
-    return shapes.deployment_list_info(
+    info = shapes.deployment_list_info(
         record, config, state.server_names().get(config["server_id"])
     )
+    if state.running(record["id"]):
+        info["state"] = "deploying"
+    return info
 
 
 def _sync_full(state: CoreState, record: JSON) -> JSON:
@@ -184,13 +188,31 @@ def _stack_full(state: CoreState, record: JSON) -> JSON:
 
 
 def _build_list(state: CoreState, record: JSON, config: JSON) -> JSON:
-    return shapes.build_list_info(record, config)
+    info = shapes.build_list_info(record, config)
+    if state.running(record["id"]):
+        info["state"] = "Building"
+    return info
+
+
+def _build_full(state: CoreState, record: JSON) -> JSON:
+    return shapes.build_info(record)
+
+
+def _repo_full(state: CoreState, record: JSON) -> JSON:
+    return shapes.repo_info(record)
+
+
+def _deployment_full(state: CoreState, record: JSON) -> JSON:
+    return {"latest_image_digest": None, "deployed_name": record["name"]}
 
 
 def _repo_list(state: CoreState, record: JSON, config: JSON) -> JSON:
-    return shapes.repo_list_info(
+    info = shapes.repo_list_info(
         record, config, state.server_names().get(config["server_id"])
     )
+    if state.running(record["id"]):
+        info["state"] = "Pulling"
+    return info
 
 
 def _builder_list(state: CoreState, record: JSON, config: JSON) -> JSON:
@@ -313,8 +335,13 @@ def list_secrets(state: CoreState, params: JSON) -> list[str]:
 
 
 def list_variables(state: CoreState, params: JSON) -> list[JSON]:
-    records = sorted(state.scenario.variables, key=lambda v: str(v["name"]))
+    records = sorted(state.variables.values(), key=lambda v: str(v["name"]))
     return [shapes.variable(v, state.admin) for v in records]
+
+
+def get_variable(state: CoreState, params: JSON) -> JSON:
+    record = state.variable(_required(params, "name"))
+    return shapes.variable(record, state.admin)
 
 
 READ: Mapping[str, Handler] = {
@@ -332,6 +359,10 @@ READ: Mapping[str, Handler] = {
     "GetResourceSync": _getter("syncs", "sync", _sync_full),
     "ListProcedures": _lister("procedures", _procedure_list),
     "GetProcedure": _getter("procedures", "procedure", _no_info),
+    "GetAction": _getter("actions", "action", _no_info),
+    "GetDeployment": _getter("deployments", "deployment", _deployment_full),
+    "GetBuild": _getter("builds", "build", _build_full),
+    "GetRepo": _getter("repos", "repo", _repo_full),
     "ListActions": _lister("actions", _action_list),
     "ListAlerters": _lister("alerters", _alerter_list),
     "ListFullAlerters": _full("alerters", _no_info),
@@ -343,6 +374,7 @@ READ: Mapping[str, Handler] = {
     "ListStackServices": list_stack_services,
     "ListSecrets": list_secrets,
     "ListVariables": list_variables,
+    "GetVariable": get_variable,
     "ListTags": list_tags,
     "ListUpdates": list_updates,
     "GetUpdate": lambda state, params: state.get_update(_required(params, "id")),
@@ -362,9 +394,33 @@ def refresh_stack(state: CoreState, params: JSON) -> JSON:
     return {}
 
 
+def update_variable_value(state: CoreState, params: JSON) -> JSON:
+    """Set an existing Variable's value, as Core's ``UpdateVariableValue``: admins
+    only; an unchanged value returns the Variable without logging anything;
+    a change is logged in a System Update whose log masks the old value of a
+    secret Variable but, as Core's does, shows the new one."""
+    name = _required(params, "name")
+    value = params.get("value")
+    if not isinstance(value, str):
+        raise CoreError(422, "missing field `value`")
+    if not state.admin:
+        raise CoreError(403, "Only Admins can update Variables")
+    record = state.variable(name)
+    old = str(record.get("value", ""))
+    if value != old:
+        record["value"] = value
+        shown = "#" * len(old) if record.get("is_secret") else old
+        change = f"variable: '{name}'\nfrom: {shown}\nto:   {value}"
+        now = state.now_ms()
+        logs = [shapes.log("Update Variable Value", "", now, stdout=change, end_ts=now)]
+        state.finished("UpdateVariableValue", {"type": "System", "id": ""}, logs)
+    return shapes.variable(record, state.admin)
+
+
 WRITE: Mapping[str, Handler] = {
     "RefreshResourceSyncPending": refresh_sync,
     "RefreshStackCache": refresh_stack,
+    "UpdateVariableValue": update_variable_value,
 }
 
 
@@ -375,7 +431,8 @@ def _finish_stack(record: JSON, if_changed: bool) -> Callable[[JSON, int], None]
     def finish(update: JSON, end_ms: int) -> None:
         start = update["start_ts"]
         if record.get("deploy_fails"):
-            update["logs"] = _failure_logs(record, start, end_ms)
+            blocked = _git_pull_blocked(record, start, end_ms)
+            update["logs"] = _failure_logs(record, "deploy_logs", blocked, end_ms)
             update["success"] = False
             return
         latest = record.get("latest_hash", record.get("deployed_hash"))
@@ -401,33 +458,81 @@ def _finish_stack(record: JSON, if_changed: bool) -> Callable[[JSON, int], None]
     return finish
 
 
-def _failure_logs(record: JSON, start: int, end_ms: int) -> list[JSON]:
-    given = record.get("deploy_logs")
-    if given:
-        return [
-            shapes.log(
-                str(g.get("stage", "")),
-                str(g.get("command", "")),
-                start,
-                end_ts=end_ms,
-                stdout=g.get("stdout", ""),
-                stderr=g.get("stderr", ""),
-                success=g.get("success", False),
-            )
-            for g in given
-        ]
-    branch = record.get("branch", "main")
-    pull = f"git pull --rebase=false --force origin {branch}"
+def _failure_logs(
+    record: JSON, logs_key: str, default: JSON, end_ms: int
+) -> list[JSON]:
+    """The log stages of a failed run: the scenario's `logs_key` tables when
+    given (each a failed stage unless it says ``success = true``), else
+    `default`."""
+    given = record.get(logs_key)
+    if not given:
+        return [default]
     return [
         shapes.log(
-            "Git Pull",
-            pull,
-            start,
-            stderr=GIT_PULL_BLOCKED,
-            success=False,
+            str(g.get("stage", "")),
+            str(g.get("command", "")),
+            default["start_ts"],
             end_ts=end_ms,
+            stdout=g.get("stdout", ""),
+            stderr=g.get("stderr", ""),
+            success=g.get("success", False),
         )
+        for g in given
     ]
+
+
+def _git_pull_blocked(record: JSON, start: int, end_ms: int) -> JSON:
+    """A ``git pull`` refused because untracked files would be overwritten."""
+    branch = record.get("branch", "main")
+    pull = f"git pull --rebase=false --force origin {branch}"
+    return shapes.log(
+        "Git Pull", pull, start, stderr=GIT_PULL_BLOCKED, success=False, end_ts=end_ms
+    )
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """The one log stage of an emulated run, succeeded or failed by default."""
+
+    name: str
+    command: str
+    stdout: str
+    stderr: str
+
+
+def _finish_stage(
+    record: JSON,
+    fails: str,
+    stage: _Stage,
+    on_end: Callable[[bool, int], None],
+) -> Callable[[JSON, int], None]:
+    """End an Update with `stage`: succeeded, or failed when the scenario sets
+    `fails` (``<fails>_logs`` replacing the default failed stage); `on_end`
+    then gets whether it succeeded and when it ended."""
+
+    def finish(update: JSON, end_ms: int) -> None:
+        start = update["start_ts"]
+        failed = bool(record.get(f"{fails}_fails"))
+        if failed:
+            default = shapes.log(
+                stage.name,
+                stage.command,
+                start,
+                stderr=stage.stderr,
+                success=False,
+                end_ts=end_ms,
+            )
+            update["logs"] = _failure_logs(record, f"{fails}_logs", default, end_ms)
+        else:
+            update["logs"] = [
+                shapes.log(
+                    stage.name, stage.command, start, stdout=stage.stdout, end_ts=end_ms
+                )
+            ]
+        update["success"] = not failed
+        on_end(not failed, end_ms)
+
+    return finish
 
 
 def _finish_run(
@@ -511,6 +616,87 @@ run_procedure = _runner("procedures", "procedure", "RunProcedure")
 run_action = _runner("actions", "action", "RunAction")
 
 
+def _start(
+    state: CoreState,
+    key: str,
+    record: JSON,
+    operation: str,
+    finish: Callable[[JSON, int], None],
+    operator: str,
+) -> JSON:
+    _refuse(record)
+    target = {"type": shapes.KINDS[key][1], "id": record["id"]}
+    return state.start(operation, target, finish, operator)
+
+
+def deploy(state: CoreState, params: JSON, *, operator: str = "admin-user-id") -> JSON:
+    """``Deploy``: (re)create the deployment's container; it runs afterwards."""
+    record = state.find("deployments", _required(params, "deployment"))
+    image = shapes.deployment_image(state.config("deployments", record))
+    name = record["name"]
+    stage = _Stage(
+        "Deploy Container",
+        f"docker run -d --name {name} {image}",
+        stdout=shapes.object_id("container", name, str(state.now_ms())),
+        stderr=f"docker: Error response from daemon: pull access denied for {image}",
+    )
+
+    def ended(success: bool, end_ms: int) -> None:
+        if success:
+            record["state"] = "running"
+
+    finish = _finish_stage(record, "deploy", stage, ended)
+    return _start(state, "deployments", record, "Deploy", finish, operator)
+
+
+def run_build(
+    state: CoreState, params: JSON, *, operator: str = "admin-user-id"
+) -> JSON:
+    """``RunBuild``: build and push the image; the build is then Ok or Failed."""
+    record = state.find("builds", _required(params, "build"))
+    name = record["name"]
+    stage = _Stage(
+        "Build",
+        f"docker build -t {name} .",
+        stdout=f"naming to docker.io/library/{name} done",
+        stderr='ERROR: failed to solve: process "/bin/sh -c make" did not complete '
+        "successfully: exit code: 2",
+    )
+
+    def ended(success: bool, end_ms: int) -> None:
+        record["state"] = "Ok" if success else "Failed"
+        if success:
+            record["last_built_at"] = end_ms
+            record["built_hash"] = record.get("latest_hash", record.get("built_hash"))
+
+    finish = _finish_stage(record, "build", stage, ended)
+    return _start(state, "builds", record, "RunBuild", finish, operator)
+
+
+def pull_repo(
+    state: CoreState, params: JSON, *, operator: str = "admin-user-id"
+) -> JSON:
+    """``PullRepo``: pull the repo on its server; a failed pull is blocked by
+    untracked files unless ``pull_logs`` says otherwise."""
+    record = state.find("repos", _required(params, "repo"))
+    branch = state.config("repos", record).get("branch") or "main"
+    stage = _Stage(
+        "Git Pull",
+        f"git pull --rebase=false --force origin {branch}",
+        stdout="Already up to date.",
+        stderr=GIT_PULL_BLOCKED,
+    )
+
+    def ended(success: bool, end_ms: int) -> None:
+        record["state"] = "Ok" if success else "Failed"
+        if success:
+            record["last_pulled_at"] = end_ms
+            record["cloned_hash"] = record.get("latest_hash", record.get("cloned_hash"))
+
+    finish = _finish_stage(record, "pull", stage, ended)
+    return _start(state, "repos", record, "PullRepo", finish, operator)
+
+
 def _batch(key: str, param: str, single: Handler) -> Handler:
     """A ``Batch*`` execution: `single` for every resource the pattern matches.
 
@@ -553,4 +739,10 @@ EXECUTE: Mapping[str, Handler] = {
     "BatchRunProcedure": _batch("procedures", "procedure", run_procedure),
     "RunAction": run_action,
     "BatchRunAction": _batch("actions", "action", run_action),
+    "Deploy": deploy,
+    "BatchDeploy": _batch("deployments", "deployment", deploy),
+    "RunBuild": run_build,
+    "BatchRunBuild": _batch("builds", "build", run_build),
+    "PullRepo": pull_repo,
+    "BatchPullRepo": _batch("repos", "repo", pull_repo),
 }

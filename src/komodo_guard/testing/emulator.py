@@ -5,9 +5,11 @@ and ``POST /read/<Request>`` etc. (body = params), authenticated with
 ``x-api-key``/``x-api-secret``, plus the webhook listener. Errors are Komodo's
 ``{"error", "trace"}`` JSON. Emulator choices where Core's exact status is not
 pinned: an unknown resource is 404, an unknown request type 422, a body that is
-not JSON 400. The caller is an admin unless ``admin=False`` (then secret
-Variables are masked). Faults (`Fault`) are injected per request type, ``"*"``
-for every call, ``"listener"`` for webhooks and ``"version"`` for ``GET /version``.
+not JSON 400; an unknown Variable is Core's own 500. The caller is an admin
+unless ``admin=False`` (then secret Variables are masked, and changing one is
+refused as Core refuses non-admins). Faults (`Fault`) are injected per request
+type, ``"*"`` for every call, ``"listener"`` for webhooks and ``"version"`` for
+``GET /version``.
 
 Requests are served concurrently, one thread each; ``latency`` seconds are
 waited before every answer (outside any lock), so a benchmark sees the round

@@ -1,7 +1,9 @@
 """Core's webhook listener: route parsing, signature checks and the work started.
 
-Paths follow ``/listener/{github|gitlab}/{stack|sync|procedure|action}/{id-or-name}/
-{operation}`` (FACTS §4). GitHub style compares ``X-Hub-Signature-256`` (optional
+Paths follow ``/listener/{github|gitlab}/{stack|sync|procedure|action|repo}/
+{id-or-name}/{operation}``, and ``/listener/{github|gitlab}/build/{id-or-name}``
+without an operation (FACTS §4); of a repo's ``clone``, ``pull`` and ``build``
+only ``pull`` is emulated. GitHub style compares ``X-Hub-Signature-256`` (optional
 ``sha256=`` prefix) with the hex HMAC-SHA256 of the raw body; GitLab style compares
 ``X-Gitlab-Token`` with the secret. The secret is the resource's own
 ``webhook_secret`` when set, else the Core's.
@@ -25,8 +27,14 @@ _KEYS = {
     "sync": "syncs",
     "procedure": "procedures",
     "action": "actions",
+    "build": "builds",
+    "repo": "repos",
 }
-_OPERATIONS = {"stack": ("refresh", "deploy"), "sync": ("refresh", "sync")}
+_OPERATIONS = {
+    "stack": ("refresh", "deploy"),
+    "sync": ("refresh", "sync"),
+    "repo": ("pull",),
+}
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -54,9 +62,13 @@ def handle(
     signature or token.
     """
     parts = path.strip("/").split("/")
+    if len(parts) == 4 and parts[2] == "build":
+        parts.append("")
     if len(parts) != 5 or parts[1] not in ("github", "gitlab") or parts[2] not in _KEYS:
         raise CoreError(400, f"unknown listener route {path}")
     _, style, kind, ident, operation = parts
+    if (kind == "build") != (operation == ""):
+        raise CoreError(400, f"unknown listener route {path}")
     if kind in _OPERATIONS and operation not in _OPERATIONS[kind]:
         raise CoreError(400, f"unknown {kind} webhook operation {operation}")
     key = _KEYS[kind]
@@ -105,4 +117,8 @@ def _start(
         return calls.run_sync(state, {"sync": ident}, operator=user)
     if kind == "procedure":
         return calls.run_procedure(state, {"procedure": ident}, operator=user)
+    if kind == "build":
+        return calls.run_build(state, {"build": ident}, operator=user)
+    if kind == "repo":
+        return calls.pull_repo(state, {"repo": ident}, operator=user)
     return calls.run_action(state, {"action": ident}, operator=user)

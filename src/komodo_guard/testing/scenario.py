@@ -2,8 +2,9 @@
 
 A scenario lists resources as minimal tables (a name plus whatever matters to the
 test); the emulator fills in Komodo's defaults. Times are written relative to now
-with ``ago = "5d"`` (also ``resolved_ago``, ``last_sync_ago``, ``last_run_ago``;
-units ``d``, ``h``, ``m``, ``s``, combinable as ``"3d12h"``), so a scenario
+with ``ago = "5d"`` (also ``resolved_ago``, ``last_sync_ago``, ``last_run_ago``,
+``last_built_ago``, ``last_pulled_ago``; units ``d``, ``h``, ``m``, ``s``,
+combinable as ``"3d12h"``), so a scenario
 describes "failing for five days" whenever it is loaded. TOML and JSON are
 accepted; a bad file raises `ScenarioError` naming the file and line.
 
@@ -14,6 +15,15 @@ names of Core's own ``[secrets]`` (ListSecrets; a server or builder may list its
 own ``secrets`` too). ``execute_error`` on a resource makes Core refuse to start
 work on it: single executions answer with that error, batch executions report
 it as a failed item.
+
+Work Core starts succeeds unless the resource says it fails: ``deploy_fails``
+(a stack's DeployStack, a deployment's Deploy), ``build_fails`` (RunBuild),
+``pull_fails`` (PullRepo), ``run_fails`` (RunProcedure, RunAction) and
+``sync_fails`` (RunSync). The failed Update carries one failed log stage of
+the emulator's own (a stack's or repo's ``git pull`` blocked by untracked
+files, a deployment's image that cannot be pulled, a build's failed step), or
+the stages of ``deploy_logs``, ``build_logs`` or ``pull_logs``: tables of
+``stage``, ``command``, ``stdout``, ``stderr`` and ``success`` (default false).
 """
 
 from __future__ import annotations
@@ -43,6 +53,15 @@ _LISTS = (
 )
 _NAMED = _LISTS[:12]
 _PATH_LISTS = ("changed_files", "remote_errors", "missing_files")
+_LOG_LISTS = ("deploy_logs", "build_logs", "pull_logs")
+_AGO_KEYS = (
+    "ago",
+    "resolved_ago",
+    "last_sync_ago",
+    "last_run_ago",
+    "last_built_ago",
+    "last_pulled_ago",
+)
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
@@ -149,7 +168,7 @@ def _check_list(path: Path, text: str, key: str, items: object) -> None:
 def _item_problem(key: str, item: dict[str, Any]) -> str:
     if key in _NAMED and not isinstance(item.get("name"), str):
         return "every entry needs a string `name`"
-    for key_name in ("ago", "resolved_ago", "last_sync_ago", "last_run_ago"):
+    for key_name in _AGO_KEYS:
         if key_name in item:
             try:
                 parse_ago(str(item[key_name]))
@@ -159,6 +178,10 @@ def _item_problem(key: str, item: dict[str, Any]) -> str:
         paths = item.get(key_name, [])
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             return f"`{key_name}` must be an array of file paths"
+    for key_name in _LOG_LISTS:
+        logs = item.get(key_name, [])
+        if not isinstance(logs, list) or not all(isinstance(g, dict) for g in logs):
+            return f"`{key_name}` must be an array of tables like {{ stage = ... }}"
     if key in ("updates", "alerts") and not isinstance(item.get("target"), dict):
         return '`target` must be a table like { type = "Stack", name = "traefik" }'
     return ""

@@ -68,7 +68,8 @@ def config_of(
     """The full config: defaults, then top-level shortcuts, then ``config``.
 
     ``server = "name"``, ``builder = "name"`` and ``servers = [...]`` (swarms)
-    become the ids Core stores, looked up in ``ids`` ((target type, name) -> id).
+    become the ids Core stores, looked up in ``ids`` ((target type, name) -> id);
+    a build's ``version = "1.4.2"`` becomes the ``{major, minor, patch}`` table.
     """
     config = config_defaults(version, kind)
     for key, value in record.items():
@@ -85,6 +86,8 @@ def config_of(
     servers = record.get("servers")
     if isinstance(servers, list) and "server_ids" in config:
         config["server_ids"] = [ids.get(("Server", str(n)), str(n)) for n in servers]
+    if kind == "build":
+        config["version"] = _version(config.get("version"))
     return config
 
 
@@ -299,14 +302,19 @@ def stack_info(record: JSON, config: JSON) -> JSON:
     }
 
 
-def deployment_list_info(record: JSON, config: JSON, server_name: str | None) -> JSON:
+def deployment_image(config: JSON) -> str:
+    """The image a deployment runs (``image.params.image``); empty when unset."""
     image = config.get("image", {})
     params = image.get("params", {}) if isinstance(image, dict) else {}
+    return str(params.get("image", "")) if isinstance(params, dict) else ""
+
+
+def deployment_list_info(record: JSON, config: JSON, server_name: str | None) -> JSON:
     return {
         "state": record.get("state", "running"),
         "status": record.get("status"),
         "custom_name": config.get("custom_name", ""),
-        "image": params.get("image", ""),
+        "image": deployment_image(config),
         "update_available": False,
         "swarm_id": "",
         "swarm_name": None,
@@ -420,6 +428,33 @@ def build_list_info(record: JSON, config: JSON) -> JSON:
     }
 
 
+def build_info(record: JSON) -> JSON:
+    """A `BuildInfo`, as ``GetBuild`` sends it (no Dockerfile contents)."""
+    return {
+        "last_built_at": int(record.get("last_built_at", 0)),
+        "built_hash": record.get("built_hash"),
+        "built_message": record.get("built_message"),
+        "built_contents": None,
+        "remote_path": None,
+        "remote_contents": None,
+        "remote_error": None,
+        "latest_hash": record.get("latest_hash", record.get("built_hash")),
+        "latest_message": record.get("latest_message"),
+    }
+
+
+def repo_info(record: JSON) -> JSON:
+    """A `RepoInfo`, as ``GetRepo`` sends it."""
+    return {
+        "last_pulled_at": int(record.get("last_pulled_at", 0)),
+        "last_built_at": int(record.get("last_built_at", 0)),
+        "built_hash": record.get("built_hash"),
+        "built_message": record.get("built_message"),
+        "latest_hash": record.get("latest_hash", record.get("cloned_hash")),
+        "latest_message": record.get("latest_message"),
+    }
+
+
 def repo_list_info(record: JSON, config: JSON, server_name: str | None) -> JSON:
     """A `RepoListItemInfo`."""
     return {
@@ -487,13 +522,15 @@ def batch_error(name: str, message: str) -> JSON:
 
 
 def variable(record: JSON, admin: bool) -> JSON:
-    """A Variable; secret values are ``#``-masked to the same length for non-admins."""
+    """A Variable; for non-admins a secret value is one ``#`` per byte of its
+    UTF-8 text, as Core masks it (Rust's ``len`` counts bytes)."""
     value = str(record.get("value", ""))
     secret = bool(record.get("is_secret", False))
+    masked = "#" * len(value.encode())
     return {
         "name": record["name"],
         "description": record.get("description", ""),
-        "value": "#" * len(value) if secret and not admin else value,
+        "value": masked if secret and not admin else value,
         "is_secret": secret,
     }
 

@@ -85,6 +85,9 @@ class CoreState:
         self.alerts: list[JSON] = [
             self._scenario_alert(a, i) for i, a in enumerate(scenario.alerts)
         ]
+        self.variables: dict[str, JSON] = {
+            str(v["name"]): copy.deepcopy(v) for v in scenario.variables
+        }
         self._jobs: list[_Job] = []
         self._counter = 0
 
@@ -100,6 +103,14 @@ class CoreState:
             return record
         target_type = shapes.KINDS[key][1]
         raise CoreError(404, f"did not find any {target_type} matching {id_or_name}")
+
+    def variable(self, name: str) -> JSON:
+        """The Variable named `name`, or the error Core gives for an unknown one
+        (`get_variable`: no status of its own, so 500)."""
+        record = self.variables.get(name)
+        if record is None:
+            raise CoreError(500, f"no variable found with given name: {name}")
+        return record
 
     def server_names(self) -> dict[str, str]:
         """Server id -> name (servers are fixed by the scenario)."""
@@ -145,6 +156,26 @@ class CoreState:
         operator: str = "admin-user-id",
     ) -> JSON:
         """Record an InProgress Update whose `finish` runs after ``update_seconds``."""
+        update = self._new_update(operation, target, operator)
+        self._jobs.append(_Job(update, time.time() + self.update_seconds, finish))
+        return copy.deepcopy(shapes.public_update(update))
+
+    def finished(
+        self,
+        operation: str,
+        target: JSON,
+        logs: list[JSON],
+        operator: str = "admin-user-id",
+    ) -> JSON:
+        """Record an Update that is Complete at once and succeeded, as Core does
+        for writes that log themselves (``UpdateVariableValue``)."""
+        update = self._new_update(operation, target, operator)
+        update.update(
+            logs=logs, success=True, status="Complete", end_ts=update["start_ts"]
+        )
+        return update
+
+    def _new_update(self, operation: str, target: JSON, operator: str) -> JSON:
         self._counter += 1
         update_id = shapes.object_id("update", str(self.started), str(self._counter))
         update = shapes.update(update_id, operation, target, self.now_ms())
@@ -153,8 +184,7 @@ class CoreState:
         self._stamps.insert(index, update["start_ts"])
         self.updates.insert(index, update)
         self._by_id[update_id] = update
-        self._jobs.append(_Job(update, time.time() + self.update_seconds, finish))
-        return copy.deepcopy(shapes.public_update(update))
+        return update
 
     def get_update(self, update_id: str) -> JSON:
         update = self._by_id.get(update_id)
@@ -170,6 +200,8 @@ class CoreState:
         for ago, absolute in (
             ("last_sync_ago", "last_sync_ts"),
             ("last_run_ago", "last_run_at"),
+            ("last_built_ago", "last_built_at"),
+            ("last_pulled_ago", "last_pulled_at"),
         ):
             if ago in copied:
                 copied[absolute] = self._ago_ms(copied, ago)

@@ -14,8 +14,10 @@ One :meth:`Watcher.cycle`:
 5. publishes the new :class:`~.status.Status` to the status board and the
    metrics, and pings the heartbeat (success, or ``/fail`` with a summary).
 
-Only the loop's thread touches SQLite: the checks' worker reads Core and
-the host, and the status server reads the board. Cycles never overlap: a
+One watcher at a time uses a state folder: :class:`Watcher` locks it
+(:mod:`.lock`) before opening anything in it, and :meth:`Watcher.close`
+frees it. Only the loop's thread touches SQLite: the checks' worker reads
+Core and the host, and the status server reads the board. Cycles never overlap: a
 worker still running when the next cycle starts makes that cycle one that
 could not check. A cycle that fails unexpectedly is logged with the
 exception's type (never its message, which could quote a URL with a token)
@@ -47,6 +49,7 @@ from komodo_guard.rules.live.common import duration, plural, scrub
 from komodo_guard.watch.alerts import alert_of
 from komodo_guard.watch.heartbeat import Pinger
 from komodo_guard.watch.identity import could_not_check
+from komodo_guard.watch.lock import FolderLock, lock_folder
 from komodo_guard.watch.metrics import Metrics, update
 from komodo_guard.watch.model import Cycle, Outcome, Transition
 from komodo_guard.watch.server import Board
@@ -186,26 +189,40 @@ class Watcher:
         self._core_url = core_url
         self._stop_grace = stop_grace
         self._worker: threading.Thread | None = None
-        settings.state_path.parent.mkdir(parents=True, exist_ok=True)
-        self.state = WatchState.open(settings.state_path, settings.policy)
-        self.outbox = Outbox(settings.outbox_path, settings.channels, send)
-        self._hand_over(clock())
+        self._lock, self.state = _open_state(settings)
+        try:
+            self.outbox = Outbox(settings.outbox_path, settings.channels, send)
+            self._hand_over(clock())
+        except BaseException:
+            self.state.close()
+            self._lock.release()
+            raise
 
     def close(self) -> None:
-        """Close the files (everything is already committed) and the pinger."""
+        """Close the files (everything is already committed) and the pinger,
+        then free the state folder for the next watcher."""
         self.outbox.close()
         self.state.close()
         if self.pinger is not None:
             self.pinger.close()
+        self._lock.release()
 
     def apply(
         self, settings: WatchSettings, check: Check, pinger: Pinger | None
     ) -> None:
-        """Run with new settings from the next step on (a reload)."""
+        """Run with new settings from the next step on (a reload).
+
+        A new state file is opened before the old one is let go: when its
+        folder is locked by another watcher, or the file cannot be opened,
+        :class:`~.state.WatchStateError` is raised and nothing changes.
+        """
         if settings.state_path != self.settings.state_path:
+            moved = settings.state_path.parent != self._lock.folder
+            lock, state = _open_state(settings, None if moved else self._lock)
             self.state.close()
-            settings.state_path.parent.mkdir(parents=True, exist_ok=True)
-            self.state = WatchState.open(settings.state_path, settings.policy)
+            if moved:
+                self._lock.release()
+            self._lock, self.state = lock, state
         self.state.policy = settings.policy
         self.outbox.close()
         self.outbox = Outbox(settings.outbox_path, settings.channels, self._send)
@@ -413,6 +430,22 @@ class Watcher:
     def _ping_fail(self, summary: str) -> None:
         if self.pinger is not None:
             self.pinger.fail(summary)
+
+
+def _open_state(
+    settings: WatchSettings, held: FolderLock | None = None
+) -> tuple[FolderLock, WatchState]:
+    """Lock the state folder (creating it) unless ``held`` is its lock
+    already, then open the state file in it."""
+    folder = settings.state_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = held or lock_folder(folder)
+    try:
+        return lock, WatchState.open(settings.state_path, settings.policy)
+    except BaseException:
+        if held is None:
+            lock.release()
+        raise
 
 
 def _observe_into(check: Check, holder: list[Observation]) -> None:

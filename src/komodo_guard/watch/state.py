@@ -10,7 +10,8 @@ its ``-wal`` and ``-shm`` files the same mode). The schema is versioned by
 komodo-guard is refused rather than guessed at.
 
 The file holds findings' messages, titles and hints, which never carry a
-secret value. One process at a time should write a file.
+secret value. One process at a time should write a file: the watcher locks
+the file's folder first (:mod:`.lock`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,13 @@
+import pytest
+
+from komodo_guard.config import Config
 from komodo_guard.notify.channels import parse_channel
-from komodo_guard.notify.interface import Delivery
+from komodo_guard.notify.interface import Delivery, NotifyConfigError
 from komodo_guard.notify.message import Severity, Transition
 from komodo_guard.notify.sender import Sender
+from komodo_guard.watch.settings_file import WatchSettingsError, watch_settings
 from tests.notify.conftest import make_alert
-from tests.notify.servers import HttpRecorder
+from tests.notify.servers import HttpRecorder, Reply
 
 
 def test_posts_body_with_title_priority_tags_and_click(
@@ -77,3 +81,73 @@ def test_non_ascii_link_is_left_out_of_the_headers(
 
     assert outcome.status is Delivery.DELIVERED
     assert "click" not in http_server.requests[0].headers
+
+
+SECRET_TOPIC = "homelab-alerts-Zr8Kp2Vw"
+
+
+def test_url_from_the_environment_is_revealed_at_send(
+    http_server: HttpRecorder, sender: Sender, environ: dict[str, str]
+) -> None:
+    channel = parse_channel(0, {"type": "ntfy", "url": "env:NTFY_URL"})
+    assert SECRET_TOPIC not in repr(channel)
+    environ["NTFY_URL"] = f"{http_server.url}/{SECRET_TOPIC}/"
+
+    outcome = sender.send(channel, make_alert())
+
+    assert outcome.status is Delivery.DELIVERED
+    assert http_server.requests[0].path == f"/{SECRET_TOPIC}"
+
+
+def test_an_unset_url_variable_is_retried_and_named(
+    http_server: HttpRecorder, sender: Sender
+) -> None:
+    channel = parse_channel(0, {"type": "ntfy", "url": "env:NTFY_URL"})
+
+    outcome = sender.send(channel, make_alert())
+
+    assert outcome.status is Delivery.RETRYABLE
+    assert "environment variable NTFY_URL is not set" in outcome.detail
+    assert http_server.requests == []
+
+
+def test_an_unset_url_variable_stops_the_watcher_start() -> None:
+    channel = parse_channel(0, {"type": "ntfy", "url": "env:NTFY_URL_UNSET"})
+    config = Config(channels=(channel,))
+    with pytest.raises(WatchSettingsError) as refused:
+        watch_settings(config, {})
+    assert str(refused.value) == (
+        "[[notify.channel]] 'ntfy': `url` names the environment variable "
+        "NTFY_URL_UNSET, which is not set: export it where komodo-guard watch runs"
+    )
+    ready = {"NTFY_URL_UNSET": "https://n.test/t"}
+    assert watch_settings(config, ready).channels == (channel,)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ntfy.example/topic", "must start with http:// or https://"),
+        ("env:", "names no valid variable after `env:`"),
+        ("env:NOT-A-NAME", "names no valid variable after `env:`"),
+    ],
+)
+def test_a_bad_url_is_refused_at_parse(url: str, problem: str) -> None:
+    with pytest.raises(NotifyConfigError) as refused:
+        parse_channel(0, {"type": "ntfy", "url": url})
+    assert str(refused.value) == f"[[notify.channel]] #0 key `url`: {problem}"
+
+
+def test_the_topic_is_masked_in_a_refusal(
+    http_server: HttpRecorder, sender: Sender
+) -> None:
+    channel = parse_channel(
+        0, {"type": "ntfy", "url": f"{http_server.url}/{SECRET_TOPIC}"}
+    )
+    http_server.reply(Reply(403, body=b"forbidden", echo=True))
+
+    outcome = sender.send(channel, make_alert())
+
+    assert outcome.status is Delivery.PERMANENT
+    assert outcome.detail.startswith(f"HTTP 403 from {http_server.url}")
+    assert SECRET_TOPIC not in outcome.detail

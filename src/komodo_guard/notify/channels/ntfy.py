@@ -4,14 +4,18 @@
 
     [[notify.channel]]
     type = "ntfy"
-    url = "https://ntfy.example.org/komodo"   # server and topic
+    url = "https://ntfy.example.org/komodo"   # server and topic, or "env:NTFY_URL"
     token = "env:NTFY_TOKEN"                   # optional: access token (Bearer)
 
 Headers: ``Title`` (RFC 2047-encoded when not ASCII), ``Priority`` (error 4,
 warning 3, info 2, resolved 2), ``Tags`` (an emoji short code for the severity
 and the transition), ``Click`` with the alert's link when it is ASCII (header
-values must be). A topic name is not treated as a secret; put access control
-on the server and use ``token``.
+values must be).
+
+On a server without access control (``ntfy.sh``) the topic name is the only
+secret: whoever knows it reads the alerts. So ``url`` is a secret like the
+webhook URLs of the other channels: a value or ``env:VARIABLE``, masked (with
+its path, the topic) in every error and log line.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import base64
 from dataclasses import dataclass
 from typing import ClassVar
 
-from komodo_guard.notify.channels.http import HttpRequest, send_http
+from komodo_guard.notify.channels.http import HttpRequest, send_http, url_secrets
 from komodo_guard.notify.interface import ChannelTable, Outcome, Secret, SendContext
 from komodo_guard.notify.message import Alert, Severity
 
@@ -46,14 +50,16 @@ class NtfyChannel:
 
     kind: ClassVar[str] = "ntfy"
     name: str
-    url: str
+    url: Secret
     timeout: float
     token: Secret | None = None
 
     def send(self, alert: Alert, context: SendContext) -> Outcome:
-        return send_http(
-            lambda: build(self, alert, self.reveal(context)), context, self.timeout
-        )
+        def request() -> HttpRequest:
+            url = self.url.reveal(context.environ)
+            return build(alert, url, self.reveal(context))
+
+        return send_http(request, context, self.timeout)
 
     def reveal(self, context: SendContext) -> str | None:
         return self.token.reveal(context.environ) if self.token else None
@@ -62,14 +68,15 @@ class NtfyChannel:
 def parse(table: ChannelTable) -> NtfyChannel:
     return NtfyChannel(
         name=table.name(NtfyChannel.kind),
-        url=table.url("url"),
+        url=table.secret_url("url"),
         timeout=table.timeout(),
         token=table.optional_secret("token"),
     )
 
 
-def build(channel: NtfyChannel, alert: Alert, token: str | None) -> HttpRequest:
-    """The POST for ``alert``; ``token`` is the revealed access token, if any."""
+def build(alert: Alert, url: str, token: str | None) -> HttpRequest:
+    """The POST for ``alert`` to the revealed topic ``url``; ``token`` is the
+    revealed access token, if any."""
     headers = {
         "Content-Type": "text/plain; charset=utf-8",
         "Title": header_text(alert.title),
@@ -80,8 +87,8 @@ def build(channel: NtfyChannel, alert: Alert, token: str | None) -> HttpRequest:
         headers["Click"] = alert.url
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    secrets = (token,) if token else ()
-    return HttpRequest(channel.url, alert.body.encode(), headers, secrets)
+    secrets = (*url_secrets(url), *((token,) if token else ()))
+    return HttpRequest(url.rstrip("/"), alert.body.encode(), headers, secrets)
 
 
 def header_text(text: str) -> str:
