@@ -103,22 +103,29 @@ def test_plan_puts_database_users_first_and_dry_run_shows_no_value(
     assert not default_journal(load_secret_map(setup), "db").exists()
 
 
-def test_container_places_follow_and_sops_places_are_refused(tmp_path: Path) -> None:
+def test_container_places_follow_and_sops_places_come_after_env_files(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "komodo-guard.toml"
     path.write_text(
         '[[secrets.secret]]\nname = "a"\nplaces = [\n'
         '  {kind = "env-file", file = "x.env", key = "K"},\n'
         '  {kind = "container", container = "komodo-core", variable = "K"},\n]\n'
         '[[secrets.secret]]\nname = "b"\nplaces = [\n'
-        '  {kind = "env-file", file = "x.env", key = "K"},\n'
-        '  {kind = "sops", file = "s.yaml", key = "k"},\n]\n'
+        '  {kind = "sops", file = "s.yaml", key = "k"},\n'
+        '  {kind = "env-file", file = "x.env", key = "K"},\n]\n'
+        '[[secrets.secret]]\nname = "c"\nplaces = [\n'
+        '  {kind = "container", container = "komodo-core", variable = "K"},\n]\n'
     )
     secret_map = load_secret_map(path)
     plan = plan_rotation(secret_map.secrets[0])
     assert plan.labels == ("x.env: K",)
     assert "not changed: container" in plan.render()
-    with pytest.raises(RotateError, match=r"cannot write .*s\.yaml"):
-        plan_rotation(secret_map.secrets[1])
+    second = plan_rotation(secret_map.secrets[1])
+    assert second.labels == ("x.env: K", "s.yaml: k")
+    assert "afterwards: commit and push s.yaml (it lives in git)" in second.render()
+    with pytest.raises(RotateError, match="no place that rotate can write"):
+        plan_rotation(secret_map.secrets[2])
 
 
 def test_rotation_changes_every_place_and_removes_the_journal(

@@ -359,8 +359,10 @@ def _secrets_parser(
         help="change one secret everywhere: pre-flight, journal, resume, rollback",
         description="Rotate secret NAME of the map: a pre-flight that every place "
         "is reachable and the current value still authenticates, then database "
-        "users, env files (atomic, a .bak kept), Komodo Variables, optional "
-        "redeploys and a final check, each step journalled (0600, values "
+        "users, env files and Core's config (atomic, a .bak kept), SOPS files "
+        "(re-encrypted by sops to their own recipients), Komodo Variables, "
+        "GitHub Actions secrets (sealed), a redeploy of every Stack that uses "
+        "the secret, and a final check; each step journalled (0600, values "
         "encrypted) so a crash can be resumed or rolled back.",
         epilog="exit codes: 0 rotated, 1 every step ran but a place disagrees "
         "(journal kept), 2 could not complete (--resume or --rollback next)",
@@ -398,7 +400,20 @@ def _secrets_parser(
         action="append",
         default=[],
         metavar="STACK",
-        help="redeploy this stack once the new value is in place (repeatable)",
+        help="also redeploy this stack once the new value is in place (repeatable)",
+    )
+    rotate.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="redeploy only the --redeploy stacks; do not ask Core which stacks "
+        "use the secret",
+    )
+    rotate.add_argument(
+        "--docker-socket",
+        metavar="PATH",
+        help="Docker Engine socket for container places (default: DOCKER_HOST, "
+        "then /var/run/docker.sock)",
     )
     for parser in (check, suggest):
         parser.add_argument(
@@ -790,6 +805,8 @@ def _secrets(args: argparse.Namespace) -> int:
             komodo=args.komodo,
             timeout=args.timeout,
             redeploy=tuple(args.redeploy),
+            search=args.search,
+            docker_socket=args.docker_socket,
         )
     if args.secrets_command == "check":
         return secrets_check(

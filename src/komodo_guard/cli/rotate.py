@@ -5,10 +5,14 @@ every place (:mod:`komodo_guard.secrets.rotate`). ``--dry-run`` prints the
 plan (places and order, never a value) and changes nothing. ``--resume``
 finishes a rotation a crash or an error interrupted; ``--rollback`` puts the
 old value back wherever it was changed. ``--new-value-file`` takes the new
-value from a file (its first line) instead of a random one. ``--redeploy
-STACK`` (repeatable) deploys that Stack on Komodo Core after the places are
-written, and follows the deploy (``--komodo`` or ``[komodo] url``, with
-``KOMODO_API_KEY``/``KOMODO_API_SECRET``).
+value from a file (its first line) instead of a random one.
+
+After the places are written, each affected Stack is deployed on Komodo Core
+and its deploy followed (``--komodo`` or ``[komodo] url``, with
+``KOMODO_API_KEY``/``KOMODO_API_SECRET``): the Stacks Core says use the
+secret (:mod:`komodo_guard.secrets.affected`) and any named with
+``--redeploy STACK`` (repeatable). ``--no-search`` keeps to the named ones.
+``--resume`` and ``--rollback`` redeploy the Stacks the journal recorded.
 
 The journal is ``.komodo-guard/rotate-NAME.journal`` in the folder of the
 map file unless ``--journal`` names another; see
@@ -32,8 +36,9 @@ from pathlib import Path
 
 from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import load_settings
-from komodo_guard.cli.secrets import needs_core, secret_map_at, with_core
+from komodo_guard.cli.secrets import secret_map_at, with_core
 from komodo_guard.config import find_config
+from komodo_guard.secrets.affected import find_affected
 from komodo_guard.secrets.journal import Journal
 from komodo_guard.secrets.places.interface import Context
 from komodo_guard.secrets.rotate import (
@@ -62,6 +67,8 @@ def secrets_rotate(
     komodo: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     redeploy: Sequence[str] = (),
+    search: bool = True,
+    docker_socket: str | None = None,
 ) -> int:
     """Rotate secret ``name`` of the map; the exit code."""
     if sum((dry_run, resume, rollback)) > 1:
@@ -75,19 +82,28 @@ def secrets_rotate(
         known = ", ".join(item.name for item in secret_map.secrets)
         raise UsageError(f"no secret {name!r} in the map (it has: {known})")
     try:
-        plan = plan_rotation(spec, redeploy)
+        plan_rotation(spec, redeploy)
     except RotateError as error:
         raise UsageError(str(error)) from None
-    if dry_run:
-        sys.stdout.write(plan.render())
-        return 0
     new = _read_new_value(new_value_file) if new_value_file else None
     journal = Journal(journal_file or default_journal(secret_map, name), os.environ)
     with ExitStack() as stack:
-        context = Context(base=secret_map.base, environ=os.environ, timeout=timeout)
-        if redeploy or needs_core(secret_map):
-            settings = load_settings(secret_map.base, config)
-            context = with_core(context, komodo, settings, stack)
+        context = Context(
+            base=secret_map.base,
+            environ=os.environ,
+            timeout=timeout,
+            docker_socket=docker_socket,
+            github_api=secret_map.github_api,
+            sops=secret_map.sops,
+        )
+        settings = load_settings(secret_map.base, config)
+        context = with_core(context, komodo, settings, stack)
+        starting = not (resume or rollback)
+        found = find_affected(spec, context) if search and starting else None
+        plan = plan_rotation(spec, redeploy, found)
+        if dry_run:
+            sys.stdout.write(plan.render())
+            return 0
         rotation = Rotation(plan, context, journal, _say)
         try:
             if resume:
@@ -102,6 +118,8 @@ def secrets_rotate(
         except RotateError as error:
             sys.stderr.write(f"error: {error}\n")
             return 2
+        for chore in rotation.plan.chores:
+            _say(f"now: {chore}")
     return 0
 
 

@@ -2,18 +2,23 @@
 
 The plan orders the places so a failure leaves the fewest broken logins:
 database users first (``mongodb-user``, ``postgres-user``: the password is
-changed on the server, logged in with the old one), then ``env-file``
-places, then ``komodo-variable`` places, then a deploy of each Stack the
-caller names (``DeployStack``, followed until Core says it is complete), then
-a check that every place holds (or accepts) the new value. A ``container``
-place takes the new value with its stack's deploy and is not checked here;
-``sops``, ``github-secret`` and ``core-config`` places cannot be written
-yet, so a secret kept in one is refused before anything changes.
+changed on the server, logged in with the old one), then files on this host
+(``env-file``, ``core-config``), then ``sops`` files (re-encrypted by the
+``sops`` binary with the file's own recipients), then ``komodo-variable``
+places, then ``github-secret`` places (sealed with the repository's public
+key), then a deploy of each affected Stack (``DeployStack``, followed until
+Core says it is complete), then a check that every place holds (or accepts)
+the new value. A ``container`` place takes the new value with its Stack's
+deploy. The affected Stacks are those the caller names and those
+:mod:`komodo_guard.secrets.affected` finds on Core. Core reads its own config
+only when it starts, and a SOPS file lives in git: the plan ends with what is
+left to the operator (restart Core, commit the file).
 
 Pre-flight, before any write: every place that holds a value is read and all
-must hold the same one (the current value), every env file and its folder
-must be writable, every database user must accept the current value, and
-Core must know every Stack to redeploy. The new value is random
+must hold the same one (the current value), every file and its folder must be
+writable, a ``sops`` new enough must be found, the GitHub token must be able
+to fetch the public key, every database user must accept the current value,
+and Core must know every Stack to redeploy. The new value is random
 (``secrets.token_urlsafe(32)``) unless one is given.
 
 Each step is recorded in the journal (:mod:`komodo_guard.secrets.journal`)
@@ -42,24 +47,31 @@ from pathlib import Path
 
 from komodo_guard.live import trigger
 from komodo_guard.live.errors import CoreError
-from komodo_guard.secrets import dbauth
+from komodo_guard.secrets import dbauth, github_write
+from komodo_guard.secrets.affected import Search, Use
+from komodo_guard.secrets.core_write import write_core_config
 from komodo_guard.secrets.dbauth import scrub
 from komodo_guard.secrets.journal import Journal, JournalError, Record, StepStatus
 from komodo_guard.secrets.places.container import ContainerPlace
+from komodo_guard.secrets.places.core_config import CoreConfigPlace
 from komodo_guard.secrets.places.envfile import EnvFilePlace
+from komodo_guard.secrets.places.github import GithubSecretPlace
 from komodo_guard.secrets.places.interface import (
     AuthPlace,
     Context,
     Found,
     Memo,
     Place,
+    Present,
     StoreError,
     ValuePlace,
 )
 from komodo_guard.secrets.places.komodo_variable import KomodoVariablePlace
 from komodo_guard.secrets.places.mongodb import MongoUserPlace
 from komodo_guard.secrets.places.postgres import PostgresUserPlace
+from komodo_guard.secrets.places.sops import SopsPlace
 from komodo_guard.secrets.secretmap import SecretSpec
+from komodo_guard.secrets.sops_write import find_sops, write_sops_value
 from komodo_guard.secrets.value import SecretValue
 from komodo_guard.secrets.writers import (
     WriteError,
@@ -72,8 +84,13 @@ _ORDER: dict[type, int] = {
     MongoUserPlace: 0,
     PostgresUserPlace: 0,
     EnvFilePlace: 1,
-    KomodoVariablePlace: 2,
+    CoreConfigPlace: 1,
+    SopsPlace: 2,
+    KomodoVariablePlace: 3,
+    GithubSecretPlace: 4,
 }
+_FILES = (EnvFilePlace, CoreConfigPlace, SopsPlace)
+_STACK = "Stack "
 Progress = Callable[[str], None]
 _POLLING = trigger.Polling()
 
@@ -99,6 +116,10 @@ class Step:
             return "change the password of"
         if isinstance(self.place, KomodoVariablePlace):
             return "update"
+        if isinstance(self.place, SopsPlace):
+            return "re-encrypt"
+        if isinstance(self.place, GithubSecretPlace):
+            return "seal and upload"
         return "write"
 
     @property
@@ -109,19 +130,22 @@ class Step:
 
 @dataclass(frozen=True)
 class Plan:
-    """The steps of one secret's rotation, in order, and the places left to
-    a redeploy."""
+    """The steps of one secret's rotation, in order, the places left to a
+    redeploy, why each Stack is redeployed, and what the search for Stacks
+    could not look at."""
 
     secret: str
     steps: tuple[Step, ...]
     follows: tuple[Place, ...] = ()
     redeploy: tuple[str, ...] = ()
+    reasons: tuple[Use, ...] = ()
+    unsearched: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
         """Each step's place, then each Stack to redeploy, as the journal
         records them."""
-        stacks = tuple(f"Stack {name}" for name in self.redeploy)
+        stacks = tuple(f"{_STACK}{name}" for name in self.redeploy)
         return (*(step.label for step in self.steps), *stacks)
 
     def render(self) -> str:
@@ -132,6 +156,9 @@ class Plan:
             lines.append(f"  {number}. {step.action} {step.label}")
         for number, name in enumerate(self.redeploy, len(self.steps) + 1):
             lines.append(f"  {number}. redeploy Stack {name} and follow the deploy")
+            lines += [
+                f"       ({use.reason})" for use in self.reasons if use.stack == name
+            ]
         last = len(self.labels) + 1
         lines.append(f"  {last}. verify every place holds the new value")
         lines += [
@@ -140,30 +167,46 @@ class Plan:
             for place in self.follows
             if not self.redeploy
         ]
+        lines += [f"  note: {problem}" for problem in self.unsearched]
+        lines += [f"  afterwards: {chore}" for chore in self.chores]
         return "\n".join(lines) + "\n"
 
+    @property
+    def chores(self) -> tuple[str, ...]:
+        """What the operator does after the rotation, which rotate cannot."""
+        chores: list[str] = []
+        for step in self.steps:
+            place = step.place
+            if isinstance(place, SopsPlace):
+                chores.append(f"commit and push {place.file} (it lives in git)")
+            elif isinstance(place, CoreConfigPlace):
+                chores.append(
+                    f"restart Komodo Core: it reads {place.file} only when it starts"
+                )
+        return tuple(dict.fromkeys(chores))
 
-def plan_rotation(spec: SecretSpec, redeploy: Sequence[str] = ()) -> Plan:
-    """The plan for ``spec``, then a deploy of each Stack of ``redeploy``;
-    RotateError when a place cannot be written."""
-    refused = [
-        place.label
-        for place in spec.places
-        if type(place) not in _ORDER and not isinstance(place, ContainerPlace)
-    ]
-    if refused:
-        raise RotateError(
-            f"secret {spec.name}: rotate cannot write {', '.join(refused)} (it "
-            "writes env-file, komodo-variable, mongodb-user and postgres-user "
-            "places); change those by hand or take them out of the map"
-        )
-    writable = [place for place in spec.places if type(place) in _ORDER]
+
+def plan_rotation(
+    spec: SecretSpec, redeploy: Sequence[str] = (), search: Search | None = None
+) -> Plan:
+    """The plan for ``spec``, then a deploy of each Stack of ``redeploy`` and
+    of each Stack ``search`` found; RotateError when no place can be written
+    (only containers, which take the value from a deploy)."""
+    writable = [place for place in spec.places if not isinstance(place, ContainerPlace)]
     if not writable:
         raise RotateError(f"secret {spec.name}: no place that rotate can write")
     ordered = sorted(writable, key=lambda place: _ORDER[type(place)])
     follows = tuple(place for place in spec.places if isinstance(place, ContainerPlace))
-    stacks = tuple(dict.fromkeys(redeploy))
-    return Plan(spec.name, tuple(Step(place) for place in ordered), follows, stacks)
+    found = search or Search()
+    stacks = tuple(dict.fromkeys((*redeploy, *found.stacks)))
+    return Plan(
+        spec.name,
+        tuple(Step(place) for place in ordered),
+        follows,
+        stacks,
+        found.uses,
+        found.problems,
+    )
 
 
 def new_value() -> SecretValue:
@@ -185,12 +228,13 @@ def preflight(plan: Plan, context: Context) -> SecretValue:
         except StoreError as error:
             problems.append(f"{step.label}: cannot be read: {error}")
             continue
-        if not isinstance(reading, Found):
+        unwritable = _unwritable(step.place, fresh)
+        if unwritable:
+            problems.append(f"{step.label}: {unwritable}")
+        elif isinstance(reading, Present):
+            continue
+        elif not isinstance(reading, Found):
             problems.append(f"{step.label}: holds no value")
-        elif isinstance(step.place, EnvFilePlace) and not _writable(
-            fresh.file(step.place.file)
-        ):
-            problems.append(f"{step.label}: the file or its folder is not writable")
         elif current is None:
             current = reading.value
         elif not same(current, reading.value):
@@ -228,6 +272,21 @@ def _missing_stacks(plan: Plan, context: Context) -> list[str]:
         except CoreError as error:
             problems.append(f"Stack {name}: {error}")
     return problems
+
+
+def _unwritable(place: Place, context: Context) -> str:
+    """Why ``place`` cannot be written; empty when it can, as far as can be
+    told without writing."""
+    if isinstance(place, _FILES) and not _writable(context.file(place.file)):
+        return "the file or its folder is not writable"
+    if isinstance(place, SopsPlace):
+        try:
+            find_sops(context.environ, context.sops)
+        except WriteError as error:
+            return str(error)
+    if isinstance(place, GithubSecretPlace):
+        return github_write.writable(place, context) or ""
+    return ""
 
 
 def _writable(path: Path) -> bool:
@@ -270,6 +329,9 @@ def _holds(
     except StoreError as error:
         return [f"{label}: cannot be read: {error}"]
     if isinstance(reading, Found) and same(reading.value, value):
+        return []
+    if isinstance(reading, Present):
+        # GitHub never gives a value back: the upload's answer was the check.
         return []
     return [f"{label}: does not hold the expected value"]
 
@@ -438,6 +500,19 @@ class Rotation:
                 )
             elif isinstance(place, EnvFilePlace):
                 write_env_file(self.context.file(place.file), place.key, target)
+            elif isinstance(place, CoreConfigPlace):
+                write_core_config(self.context.file(place.file), place.key, target)
+            elif isinstance(place, SopsPlace):
+                write_sops_value(
+                    self.context.file(place.file),
+                    place.key,
+                    place.format,
+                    target,
+                    self.context.environ,
+                    find_sops(self.context.environ, self.context.sops),
+                )
+            elif isinstance(place, GithubSecretPlace):
+                github_write.write_github_secret(place, target, self.context)
             elif isinstance(place, KomodoVariablePlace):
                 if self.context.core is None:
                     raise RotateError(
@@ -479,12 +554,23 @@ class Rotation:
             record = self.journal.read()
         except JournalError as error:
             raise RotateError(str(error)) from None
-        if record.secret != self.plan.secret or record.places != self.plan.labels:
+        places = tuple(step.label for step in self.plan.steps)
+        started = record.places[: len(places)]
+        stacks = record.places[len(places) :]
+        if (
+            record.secret != self.plan.secret
+            or started != places
+            or not all(label.startswith(_STACK) for label in stacks)
+        ):
             raise RotateError(
                 f"the journal {self.journal.path} is for secret {record.secret} "
-                "with other places (or other Stacks to redeploy) than now; give "
-                "the same map and --redeploy as when it started"
+                "with other places than the map has now; give the same map as "
+                "when it started"
             )
+        # The Stacks to redeploy are the ones the rotation started with.
+        redeploy = tuple(label.removeprefix(_STACK) for label in stacks)
+        if redeploy != self.plan.redeploy:
+            self.plan = replace(self.plan, redeploy=redeploy, reasons=())
         return record
 
     def _mark(self, record: Record, index: int, status: StepStatus) -> Record:

@@ -5,6 +5,7 @@ The map lives in the ``[secrets]`` table of ``komodo-guard.toml`` (or of
 
     [secrets]
     github_api = "https://api.github.com"     # optional
+    sops = "/usr/local/bin/sops"              # optional: the sops rotate writes with
 
     [[secrets.secret]]
     name = "komodo-database-password"
@@ -47,7 +48,7 @@ from komodo_guard.secrets.places.interface import (
 )
 from komodo_guard.workspace.toml_file import TomlFile, parse_toml
 
-SECRETS_KEYS = ("github_api", "secret")
+SECRETS_KEYS = ("github_api", "sops", "secret")
 SECRET_KEYS = ("name", "description", "places")
 COMMON_PLACE_KEYS = ("kind", "source")
 
@@ -69,6 +70,7 @@ class SecretMap:
     github_api: str = DEFAULT_GITHUB_API
     file: str = ""
     base: Path = Path()
+    sops: str | None = None
 
 
 def load_secret_map(path: Path) -> SecretMap:
@@ -114,6 +116,7 @@ def read_secret_map(
         github_api=reader.github_api(table.get("github_api", DEFAULT_GITHUB_API)),
         file=file.path,
         base=base,
+        sops=reader.sops(table.get("sops")),
     )
 
 
@@ -218,6 +221,16 @@ class _Reader:
                 "must be a URL starting with https:// (e.g. https://api.github.com)",
             )
         return value.rstrip("/")
+
+    def sops(self, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(
+                ("secrets", "sops"),
+                'must be the path of the sops binary (e.g. "/usr/local/bin/sops")',
+            )
+        return value
 
 
 def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:

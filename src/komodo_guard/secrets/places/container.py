@@ -37,12 +37,17 @@ from komodo_guard.secrets.value import SecretValue
 INSPECT_CALL = "GET /containers/{name}/json"
 
 
+PROJECT_LABEL = "com.docker.compose.project"
+
+
 @dataclass(frozen=True)
 class Inspected:
-    """The environment of one container (None: no such container)."""
+    """The environment of one container (None: no such container), and the
+    compose project it belongs to (its ``com.docker.compose.project`` label)."""
 
     env: dict[str, SecretValue] | None
     created: datetime | None = None
+    project: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,15 +75,19 @@ class ContainerPlace:
         )
 
     def read(self, context: Context) -> Reading:
-        inspected = context.memo.get(
-            ("container", self.container), lambda: inspect(self.container, context)
-        )
+        inspected = self.inspected(context)
         if inspected.env is None:
             return Absent(f"no container named {self.container} on this host")
         value = inspected.env.get(self.variable)
         if value is None:
             return Absent(f"container {self.container} has no {self.variable}")
         return Found(value, inspected.created)
+
+    def inspected(self, context: Context) -> Inspected:
+        """The container as the Docker Engine describes it, once per run."""
+        return context.memo.get(
+            ("container", self.container), lambda: inspect(self.container, context)
+        )
 
 
 def inspect(name: str, context: Context) -> Inspected:
@@ -126,7 +135,13 @@ def _environment(name: str, response: httpx.Response) -> Inspected:
         if isinstance(entry, str) and "=" in entry:
             key, _, value = entry.partition("=")
             env[key] = SecretValue(value)
-    return Inspected(env, _created(body.get("Created")))
+    labels = config.get("Labels") if isinstance(config, dict) else None
+    project = labels.get(PROJECT_LABEL) if isinstance(labels, dict) else None
+    return Inspected(
+        env,
+        _created(body.get("Created")),
+        project if isinstance(project, str) and project else None,
+    )
 
 
 def _created(text: object) -> datetime | None:

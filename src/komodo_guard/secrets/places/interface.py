@@ -114,7 +114,9 @@ class Memo:
 @dataclass(frozen=True)
 class Context:
     """What reading places needs: where relative files are, the environment,
-    the per-request timeout, Komodo Core, the Docker socket, GitHub's API."""
+    the per-request timeout, Komodo Core, the Docker socket, GitHub's API,
+    and the sops binary rotate writes SOPS files with (None: ``sops`` on
+    PATH)."""
 
     base: Path
     environ: Mapping[str, str]
@@ -123,6 +125,7 @@ class Context:
     core_problem: str = "no Komodo Core configured (pass --komodo or set [komodo] url)"
     docker_socket: str | None = None
     github_api: str = DEFAULT_GITHUB_API
+    sops: str | None = None
     memo: Memo = field(default_factory=Memo, compare=False)
 
     def file(self, written: str) -> Path:

@@ -1,0 +1,98 @@
+"""``secrets rotate`` on a secret kept in every kind of place it writes, with
+the Stacks to redeploy found on Core by themselves (see :mod:`rotatekit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from komodo_guard.cli.rotate import secrets_rotate
+from tests.secretstores.rotatekit import OLD, EveryKind, every_kind
+
+
+@pytest.fixture
+def kinds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[EveryKind]:
+    with every_kind(tmp_path) as setup:
+        for name, value in setup.environ.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)
+        yield setup
+
+
+def rotate(kinds: EveryKind, **options: Any) -> int:
+    return secrets_rotate(
+        "api", map_file=kinds.map_path, komodo=kinds.core.url, timeout=5, **options
+    )
+
+
+def test_dry_run_plans_every_kind_and_finds_the_stacks(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rotate(kinds, dry_run=True) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2:9] == [
+        "  1. write stacks/app/compose.env: API_TOKEN",
+        "  2. write core.config.toml: secrets.API_TOKEN",
+        "  3. re-encrypt secrets/app.sops.yaml: api.token",
+        "  4. update Komodo Variable API_TOKEN",
+        "  5. seal and upload GitHub acme/homelab: API_TOKEN",
+        "  6. redeploy Stack app and follow the deploy",
+        "       (its environment uses [[API_TOKEN]])",
+    ]
+    assert (
+        f"(its folder on the host holds {kinds.folder}/stacks/app/compose.env)" in out
+    )
+    assert "  7. redeploy Stack worker and follow the deploy" in out
+    assert "(container worker-1 belongs to its compose project)" in out
+    assert "Stack web" not in out
+    assert "afterwards: commit and push secrets/app.sops.yaml" in out
+    assert "afterwards: restart Komodo Core" in out
+    assert OLD not in out
+    assert set(kinds.values().values()) == {OLD}
+    assert kinds.deployed() == []
+
+
+def test_rotation_writes_every_place_and_redeploys_the_users(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rotate(kinds) == 0
+    values = kinds.values()
+    new = values["env-file"]
+    assert new != OLD
+    assert values == dict.fromkeys(values, new)
+    names = kinds.stack_ids()
+    assert sorted(names[ident] for ident in kinds.deployed()) == ["app", "worker"]
+    captured = capsys.readouterr()
+    assert "now: commit and push secrets/app.sops.yaml" in captured.out
+    assert "now: restart Komodo Core" in captured.out
+    for text in (captured.out, captured.err):
+        assert OLD not in text
+        assert new not in text
+    config = (kinds.folder / "core.config.toml").read_text()
+    assert "# used by stacks as [[API_TOKEN]]" in config
+    assert 'OTHER = "keep-me"' in config
+    assert not list(kinds.folder.glob(".komodo-guard/*.journal"))
+
+
+def test_no_search_redeploys_only_the_named_stacks(kinds: EveryKind) -> None:
+    assert rotate(kinds, search=False, redeploy=("web",)) == 0
+    names = kinds.stack_ids()
+    assert [names[ident] for ident in kinds.deployed()] == ["web"]
+
+
+def test_rollback_after_a_failed_deploy_restores_every_place(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = kinds.core.state.find("stacks", "app")
+    app["deploy_fails"] = True
+    assert rotate(kinds) == 2
+    err = capsys.readouterr().err
+    assert "Stack app: the deploy failed" in err
+    assert "--rollback" in err
+    assert set(kinds.values().values()) != {OLD}
+    app["deploy_fails"] = False
+    assert rotate(kinds, rollback=True) == 0
+    assert set(kinds.values().values()) == {OLD}
