@@ -310,3 +310,35 @@ def test_a_corrupt_outbox_is_a_clear_error(
     assert code == 2
     assert "cannot open the outbox" in err
     assert "internal error" not in err
+
+
+def test_a_reload_onto_a_folder_another_watcher_holds_keeps_running(
+    demo_core: CoreEmulator, tmp_path: Path
+) -> None:
+    from komodo_guard.watch.lock import lock_folder
+
+    held = tmp_path / "held"
+    held.mkdir()
+    other = lock_folder(held)
+    config = write_config(tmp_path, demo_core.url, interval='"0.5s"')
+    process = _start(config, "--log-format", "json")
+    try:
+        state = tmp_path / "watch.sqlite"
+        _wait_for(lambda: _cycles(state) >= 1)
+        config.write_text(config.read_text() + f'state_dir = "{held}"\n')
+        process.send_signal(signal.SIGHUP)
+        count = _cycles(state)
+        _wait_for(lambda: _cycles(state) >= count + 2)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=20)
+    finally:
+        other.release()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    messages = [json.loads(line)["message"] for line in err.splitlines()]
+    assert any(
+        m.startswith("configuration not reloaded, the old one stays: ")
+        and "in use by another komodo-guard watch" in m
+        for m in messages
+    )

@@ -47,6 +47,7 @@ from komodo_guard.watch.settings_file import (
     WatchSettingsError,
     watch_settings,
 )
+from komodo_guard.watch.state import WatchStateError
 
 if TYPE_CHECKING:
     from komodo_guard.live.client import CoreClient
@@ -255,9 +256,15 @@ class _Reloader:
             log.warning(
                 "[komodo] url changed: restart komodo-guard watch to read the new Core"
             )
-        self._watcher.apply(
-            settings, CoreCheck(self._client, self._live, settings), _pinger(settings)
-        )
+        try:
+            self._watcher.apply(
+                settings,
+                CoreCheck(self._client, self._live, settings),
+                _pinger(settings),
+            )
+        except WatchStateError as error:
+            log.error("configuration not reloaded, the old one stays: %s", error)
+            return
         log.info("configuration reloaded", extra={"fields": {"event": "reload"}})
 
 
