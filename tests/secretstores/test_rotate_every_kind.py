@@ -3,11 +3,19 @@ the Stacks to redeploy found on Core by themselves (see :mod:`rotatekit`)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from komodo_guard.cli.rotate import secrets_rotate
 from tests.secretstores.rotatekit import OLD, EveryKind, every_kind
@@ -96,3 +104,57 @@ def test_rollback_after_a_failed_deploy_restores_every_place(
     app["deploy_fails"] = False
     assert rotate(kinds, rollback=True) == 0
     assert set(kinds.values().values()) == {OLD}
+
+
+NEW_VALUES = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="'"
+    ),
+    min_size=12,
+    max_size=40,
+).filter(lambda text: len(set(text)) >= 6 and text.strip() == text)
+
+
+@settings(max_examples=6, deadline=None)
+@given(new=NEW_VALUES)
+def test_no_value_leaks_from_a_rotation_of_every_kind(new: str) -> None:
+    """Generated new values (any printable Unicode a dotenv line can hold)
+    go into every store and nowhere else: not in output, log records at
+    DEBUG, the GitHub wire, or any other file left in the folder."""
+    with tempfile.TemporaryDirectory() as name, every_kind(Path(name)) as kinds:
+        value_file = kinds.folder / "new.txt"
+        value_file.write_text(new + "\n", encoding="utf-8")
+        records: list[str] = []
+        handler = logging.Handler(logging.DEBUG)
+        handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+        root = logging.getLogger()
+        old_level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with (
+                mock.patch.dict(os.environ, kinds.environ),
+                contextlib.redirect_stdout(out),
+                contextlib.redirect_stderr(err),
+            ):
+                code = rotate(kinds, new_value_file=value_file)
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(old_level)
+        assert code == 0, err.getvalue()
+        value_file.unlink()
+        assert set(kinds.values().values()) == {new}
+        stores = {
+            "stacks/app/compose.env",
+            "core.config.toml",
+            "secrets/app.sops.yaml",
+        }
+        for text in (out.getvalue(), err.getvalue(), *records):
+            assert new not in text
+            assert OLD not in text
+        for path in kinds.folder.rglob("*"):
+            relative = path.relative_to(kinds.folder).as_posix()
+            if path.is_file() and relative.removesuffix(".bak") not in stores:
+                assert new.encode() not in path.read_bytes(), relative
+        assert not any(call.plaintext for call in kinds.github.calls)
