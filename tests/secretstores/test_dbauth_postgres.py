@@ -426,3 +426,44 @@ def test_lost_answer_to_alter_role_is_settled_by_logging_in(
         assert result.state == "unreachable", result.reason
         assert "the old one most likely still holds" in result.reason
         assert _logs_in(postgres_role.place, postgres_role.password)
+
+
+def test_a_role_asked_for_in_clear_text_is_never_sent_the_password(
+    postgres_server: PostgresServer,
+) -> None:
+    postgres_server.create_role("komodo_guard_cleartext", "its-password")
+    try:
+        place = postgres_server.place("komodo_guard_cleartext")
+        result = verify_postgres(place, SecretValue("its-password"))
+    finally:
+        postgres_server.drop_role("komodo_guard_cleartext")
+
+    assert result.state == "unreachable"
+    assert "in clear text (pg_hba.conf method `password`)" in result.reason
+    assert "its-password" not in result.reason
+
+
+def test_libpq_environment_cannot_redirect_the_password(
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres_server.create_role("komodo_guard_envtest", "its-password")
+    try:
+        with monkeypatch.context() as patched:
+            # Nothing listens on ::1 here.
+            patched.setenv("PGHOSTADDR", "::1")
+            place = postgres_server.place("komodo_guard_envtest")
+            result = verify_postgres(place, SecretValue("its-password"))
+    finally:
+        postgres_server.drop_role("komodo_guard_envtest")
+    assert result.state == "verified", result.reason
+
+
+def test_a_service_from_the_environment_is_refused_before_connecting(
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGSERVICE", "komodo-guard-no-such-service")
+    result = verify_postgres(
+        postgres_server.place("komodo_guard_test"), SecretValue("anything")
+    )
+    assert result.state == "unreachable"
+    assert "PGSERVICE is set" in result.reason

@@ -342,6 +342,11 @@ def _pg_connect(
         # The server gives up on a statement (a lock wait) by itself in time.
         options=f"-c statement_timeout={max(1, round(timeout * 1000))}",
         autocommit=True,
+        # Never send the password in clear, whatever pg_hba.conf asks for.
+        require_auth="!password",
+        # Set empty so libpq does not take it from PGHOSTADDR: the password
+        # goes to the host of the map and nowhere else.
+        hostaddr="",
     )
 
 
@@ -390,6 +395,13 @@ def _pg_failure(
         return AuthResult(
             "unreachable", f"no answer from {where} within {_seconds(timeout)}"
         )
+    if _CLEARTEXT in str(error):
+        return AuthResult(
+            "unreachable",
+            f"{where} asks for the password of role `{place.user}` in clear text "
+            "(pg_hba.conf method `password`), which komodo-guard never sends: use "
+            "scram-sha-256",
+        )
     match _pg_state(error):
         case "28P01":
             return AuthResult(
@@ -411,6 +423,8 @@ def _pg_failure(
     return AuthResult("refused" if used_password else "unreachable", f"{where}: {text}")
 
 
+_CLEARTEXT = "server requested a cleartext password"
+"""libpq's words when ``require_auth`` stops a cleartext password request."""
 _PG_TROUBLE_CLASSES = ("08", "53", "57", "58")
 """SQLSTATE classes of trouble, not refusal: connection exception, insufficient
 resources, operator intervention (a terminated backend), system error."""
@@ -432,6 +446,13 @@ def _pg_session(
     """Log in as `place`'s role with `password` and run `action`."""
     import psycopg
 
+    if os.environ.get("PGSERVICE"):
+        # A service file may name another host, port or user for this login.
+        return AuthResult(
+            "unreachable",
+            f"{_pg_where(place)}: PGSERVICE is set, so libpq would take connection "
+            "settings from a service file; unset it to check this role",
+        )
     try:
         connection = _pg_connect(place, password, timeout)
     except psycopg.Error as error:
