@@ -55,8 +55,8 @@ from komodo_guard.history.patterns import (
     PRECEDENCE,
     Field,
 )
-from komodo_guard.history.redact import one_line
 from komodo_guard.komodo.updates import Log, Target, Update
+from komodo_guard.redact import one_line
 
 TARGET_S = 2.0
 DAY_MS = 86_400_000

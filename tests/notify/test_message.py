@@ -2,7 +2,8 @@ from datetime import datetime
 
 import pytest
 
-from komodo_guard.notify.message import Alert, Severity, Transition, redact, truncate
+from komodo_guard.notify.message import Alert, Severity, Transition, truncate
+from komodo_guard.redact import redact
 from tests.notify.conftest import make_alert
 
 
@@ -25,7 +26,8 @@ def test_strings_become_enums() -> None:
         ("https://user:pa55@host/x", "https://***@host/x"),
         ("see http://host/api?token=abc123&x=1", "see http://host/api?token=***&x=1"),
         ("GET /message?apikey=zz", "GET /message?apikey=***"),
-        ("Authorization: Bearer eyJhbGc.def", "Authorization: Bearer ***"),
+        ("Authorization: Bearer eyJhbGc.def", "Authorization: ***"),
+        ("POST https://h/hook?sig=ab12&x=1", "POST https://h/hook?sig=***&x=1"),
         ("stack `web` is down", "stack `web` is down"),
     ],
 )

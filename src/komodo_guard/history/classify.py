@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from komodo_guard.history.matcher import COMMAND, STAGE, TEXT, Row
 from komodo_guard.history.model import Failure, IncidentKind
 from komodo_guard.history.patterns import FIXED_KIND, OPERATION_KIND
-from komodo_guard.history.redact import cut, meaningful, redact, squeezed, untagged
 from komodo_guard.komodo.updates import Log, Update
+from komodo_guard.redact import cut, meaningful, redact, squeezed, untagged
 
 LIMIT = 160
 """Longest evidence line, in characters."""

@@ -12,7 +12,7 @@ with exponential backoff and jitter on transport errors, timeouts and HTTP
 repeating them could repeat their effect.
 
 Whatever Core answers is untrusted text: before any of it enters an error
-message it is redacted (:func:`komodo_guard.history.redact.redact`), and the
+message it is redacted (:func:`komodo_guard.redact.redact`), and the
 API key and secret are masked in the whole message. The answer of each call
 is checked for its shape (an array of objects, an object, a page with its
 array) so that a wrong answer is an error naming the call, never data.
@@ -30,7 +30,6 @@ from typing import Any, NamedTuple, Self
 import httpx
 import stamina
 
-from komodo_guard.history.redact import redact
 from komodo_guard.komodo.versions import KomodoVersion, closest_supported
 from komodo_guard.live.errors import (
     CoreAuthError,
@@ -39,6 +38,7 @@ from komodo_guard.live.errors import (
     CoreUnreachable,
     CoreVersionError,
 )
+from komodo_guard.redact import redact
 
 KEY_VARIABLE = "KOMODO_API_KEY"
 SECRET_VARIABLE = "KOMODO_API_SECRET"

@@ -16,7 +16,7 @@ looks for it in ``ListUpdates``: same target and operation, started by the
 Git Webhook service user, and not among the Updates seen before the send.
 
 Log lines shown to the operator pass through
-:func:`komodo_guard.history.redact.redact` first.
+:func:`komodo_guard.redact.redact` first.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from komodo_guard.history.redact import cut, redact, untagged
 from komodo_guard.live.client import CoreClient
 from komodo_guard.live.errors import CoreError, CoreResponseError
+from komodo_guard.redact import cut, redact, untagged
 
 FIRST_INTERVAL = 0.5
 LONGEST_INTERVAL = 5.0

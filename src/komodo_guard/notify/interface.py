@@ -24,7 +24,8 @@ from typing import Any, ClassVar, Protocol
 
 import httpx
 
-from komodo_guard.notify.message import MASK, Alert
+from komodo_guard.notify.message import Alert
+from komodo_guard.redact import MASK
 
 ENV_PREFIX = "env:"
 DEFAULT_TIMEOUT = 10.0

@@ -15,23 +15,12 @@ twice (delivery is at least once) may drop the second copy.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-MASK = "***"
-
-_URL_USERINFO = re.compile(
-    r"(?P<scheme>\b[a-z][a-z0-9+.-]{0,31}://)[^/\s@]{1,512}@", re.I
-)
-_QUERY_SECRET = re.compile(
-    r"(?P<name>[?&;](?:access_token|api_?key|apikey|auth|key|password|"
-    r"secret|sig|signature|token)=)[^&;#\s]+",
-    re.I,
-)
-_BEARER = re.compile(r"(?P<name>\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.I)
+from komodo_guard.redact import redact
 
 
 class Severity(StrEnum):
@@ -57,13 +46,6 @@ class Transition(StrEnum):
     MAINTENANCE_SUMMARY = "maintenance-summary"
     CHANNEL_FAILING = "channel-failing"
     TEST = "test"
-
-
-def redact(text: str) -> str:
-    """``text`` with URL passwords, token query values and bearer tokens masked."""
-    text = _URL_USERINFO.sub(rf"\g<scheme>{MASK}@", text)
-    text = _QUERY_SECRET.sub(rf"\g<name>{MASK}", text)
-    return _BEARER.sub(rf"\g<name>{MASK}", text)
 
 
 def _utc_now() -> datetime:

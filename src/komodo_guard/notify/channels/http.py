@@ -37,7 +37,7 @@ from komodo_guard.notify.interface import (
     SecretUnavailableError,
     SendContext,
 )
-from komodo_guard.notify.message import MASK, redact
+from komodo_guard.redact import MASK, redact
 
 _RETRYABLE = frozenset({408, 429})
 _EXCERPT = 200

@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from komodo_guard.komodo.names import normalize_name
 from komodo_guard.komodo.updates import KIND_OF_TARGET, Target, Update
 from komodo_guard.live.snapshot import LiveSnapshot
+from komodo_guard.redact import redact
 from komodo_guard.rules.interface import LiveFacts, Location, ResourceRef, RuleOptions
 from komodo_guard.rules.locate import at_key
 from komodo_guard.workspace.model import Resource
 
 _UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
-_URL_SECRETS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.IGNORECASE)
 _QUERY = re.compile(r"(?P<url>[a-z][a-z0-9+.-]*://[^\s?]+)\?\S*", re.IGNORECASE)
 _MAX_TEXT = 200
 
@@ -105,10 +105,11 @@ def about(kind: str, name: str) -> ResourceRef:
 
 
 def scrub(text: str) -> str:
-    """The first line of a Core error, without URL credentials or query
-    strings (tokens live there), cut to a readable length."""
+    """The first line of a Core error, credentials masked
+    (:func:`komodo_guard.redact.redact`) and URLs without their query strings
+    (tokens live there), cut to a readable length."""
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    line = _URL_SECRETS.sub(r"\g<scheme>***@", line)
+    line = redact(line)
     line = _QUERY.sub(r"\g<url>?…", line)
     return line if len(line) <= _MAX_TEXT else line[: _MAX_TEXT - 1] + "…"
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from komodo_guard.history import redact as redact_module
-from komodo_guard.history.redact import one_line, redact
+from komodo_guard import redact as redact_module
+from komodo_guard.redact import one_line, redact
 
 # Realistic secrets: no whitespace, quotes or separators that end a value.
 SECRET = st.text(

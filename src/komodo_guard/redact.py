@@ -80,6 +80,11 @@ _PROSE = re.compile(
     rf"(?!(?-i:{_PLAIN})[.,;:!?)]*(?:\s|$))"
     r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"',;()\[\]]+)"
 )
+# A credential in a URL's query: ``?token=…``, ``&sig=…`` (signed URLs, webhooks).
+_QUERY_SECRET = re.compile(
+    r"(?i)([?&;](?:access_token|api_?key|apikey|auth|key|password|secret|sig"
+    r"|signature|token)=)[^&;#\s]+"
+)
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}\b")
 _KNOWN_TOKENS = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}"
@@ -114,6 +119,7 @@ _Replacement = str | Callable[[re.Match[str]], str]
 _STEPS: tuple[tuple[re.Pattern[str], _Replacement, tuple[str, ...]], ...] = (
     (_PRIVATE_KEY, "-----PRIVATE KEY " + MASK + "-----", ("-----begin ",)),
     (_URL_USERINFO, rf"\1{MASK}@", ("://",)),
+    (_QUERY_SECRET, rf"\1{MASK}", ("=",)),
     (_AUTH_HEADER, rf"\1{MASK}", ("authorization",)),
     (_BEARER, rf"\1{MASK}", ("bearer",)),
     (_LONG_OPTION, rf"\1{MASK}", ("--",)),
@@ -135,7 +141,8 @@ _TRIGGERS = frozenset(trigger for *_, triggers in _STEPS for trigger in triggers
 def redact(text: str) -> str:
     """``text`` with every credential-looking value replaced by ``***``.
 
-    Covers URL userinfo (``https://user:token@host``), ``key=value`` and
+    Covers URL userinfo (``https://user:token@host``), credentials in a
+    URL's query (``?token=``, ``&sig=``), ``key=value`` and
     ``key: value`` pairs whose key names a password, token, secret or key,
     a password in prose (``password was X``, ``pw is X``),
     ``Authorization``/``Bearer`` headers, ``--password``/``-p`` arguments,
