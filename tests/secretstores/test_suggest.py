@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from komodo_guard.cli.secrets import secrets_suggest
 from komodo_guard.komodo.model import load
 from komodo_guard.secrets.places.container import ContainerPlace
 from komodo_guard.secrets.places.core_config import CoreConfigPlace
@@ -134,3 +138,140 @@ def test_an_empty_tree(tmp_path: Path) -> None:
     root = tmp_path / "empty"
     root.mkdir()
     assert "No secret found" in proposed(root)
+
+
+def places_of(
+    root: Path, text: str, name: str = "s.toml"
+) -> dict[str, tuple[object, ...]]:
+    secret_map = load_secret_map(write_map(root, text, name))
+    return {secret.name: secret.places for secret in secret_map.secrets}
+
+
+def test_the_database_address_setting_gives_host_and_port(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    env = root / "komodo" / "compose.env"
+    env.write_text(env.read_text() + "KOMODO_DATABASE_ADDRESS=db.lan:27018\n")
+    text = proposed(root)
+    assert (
+        MongoUserPlace("db.lan", 27018, "komodo")
+        in (places_of(root, text)["komodo-database-password"])
+    )
+    assert (
+        "# from KOMODO_DATABASE_ADDRESS in komodo/compose.env, "
+        "KOMODO_DATABASE_USERNAME in komodo/compose.env: check it is" in text
+    )
+
+
+def test_the_database_uri_wins_and_its_password_is_not_printed(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    env = root / "komodo" / "compose.env"
+    env.write_text(
+        env.read_text()
+        + "KOMODO_DATABASE_ADDRESS=ignored:1\n"
+        + "KOMODO_MONGO_URI=mongodb://core:uri-pass-9d2@mdb:27019/?authSource=komodo&tls=true\n"
+    )
+    text = proposed(root)
+    assert "uri-pass-9d2" not in text
+    assert (
+        MongoUserPlace("mdb", 27019, "core", "komodo", tls=True)
+        in (places_of(root, text)["komodo-database-password"])
+    )
+    assert "# from KOMODO_MONGO_URI in komodo/compose.env: check it is" in text
+
+
+def test_compose_environment_sets_the_address(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  mongo:\n    image: mongo:7\n  core:\n    environment:\n"
+        "      KOMODO_DATABASE_ADDRESS: mongo:27017\n"
+        "      KOMODO_DATABASE_USERNAME: ${KOMODO_DB_USERNAME}\n"
+    )
+    root = tree(tmp_path, compose)
+    env = root / "komodo" / "compose.env"
+    env.write_text(
+        env.read_text().replace("KOMODO_DATABASE_USERNAME", "KOMODO_DB_USERNAME")
+    )
+    assert (
+        MongoUserPlace("mongo", 27017, "komodo")
+        in (places_of(root, proposed(root))["komodo-database-password"])
+    )
+
+
+def test_compose_environment_as_a_list_and_a_default(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  core:\n    image: komodo-core\n    environment:\n"
+        "      - KOMODO_DATABASE_ADDRESS=${DB_ADDRESS:-db.lan:1234}\n"
+        "      - KOMODO_DATABASE_USERNAME=${UNSET}\n"
+    )
+    root = tree(tmp_path, compose)
+    assert (
+        MongoUserPlace("db.lan", 1234, "komodo")
+        in (places_of(root, proposed(root))["komodo-database-password"])
+    )
+
+
+def test_ferretdb_takes_the_user_not_the_address(tmp_path: Path) -> None:
+    compose = "services:\n  ferretdb:\n    image: ghcr.io/ferretdb/ferretdb:2\n"
+    root = tree(tmp_path, compose)
+    env = root / "komodo" / "compose.env"
+    env.write_text(env.read_text() + "KOMODO_DATABASE_ADDRESS=ferretdb:27017\n")
+    text = proposed(root)
+    assert (
+        PostgresUserPlace("127.0.0.1", 5432, "komodo")
+        in (places_of(root, text)["komodo-database-password"])
+    )
+    assert "# from KOMODO_DATABASE_USERNAME in komodo/compose.env: check" in text
+
+
+def test_defaults_when_nothing_is_set(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    env = root / "komodo" / "compose.env"
+    env.write_text(env.read_text().replace("KOMODO_DATABASE_USERNAME=komodo\n", ""))
+    text = proposed(root)
+    assert (
+        MongoUserPlace("127.0.0.1", 27017, "admin")
+        in (places_of(root, text)["komodo-database-password"])
+    )
+    assert "# defaults: check it is the database's address" in text
+
+
+def test_paths_start_at_the_folder_of_the_map(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    folder = root / "ops" / "guard"
+    folder.mkdir(parents=True)
+    secrets = suggest_map(root, collect(root, load(None)), folder=folder)
+    text = render_suggestion(secrets, folder / "map.toml")
+    assert 'file = "../../secrets/komodo.sops.yaml"' in text
+    assert 'file = "../../apps/.env"' in text
+    places = places_of(folder, text, "map.toml")
+    for place in places["api-token"] + places["komodo-database-password"]:
+        if isinstance(place, SopsPlace | EnvFilePlace | CoreConfigPlace):
+            assert (folder / place.file).is_file()
+
+
+def test_paths_are_absolute_for_a_map_outside_the_tree(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    outside = tmp_path / "elsewhere"
+    secrets = suggest_map(root, collect(root, load(None)), folder=outside)
+    text = render_suggestion(secrets)
+    expected = (root / "apps" / ".env").resolve()
+    assert f"file = {json.dumps(str(expected))}" in text
+
+
+def test_the_command_says_where_paths_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path)
+    assert secrets_suggest(root) == 0
+    out = capsys.readouterr().out
+    holder = json.dumps(str(root / "komodo-guard.toml"))
+    assert f"# Relative file paths start at the folder of {holder}" in out
+    assert 'file = "apps/.env"' in out
+
+    (root / "ops").mkdir()
+    output = root / "ops" / "map.toml"
+    assert secrets_suggest(root, output=output) == 0
+    written = output.read_text()
+    assert f"folder of {json.dumps(str(output))}" in written
+    assert 'file = "../apps/.env"' in written
+    places = places_of(root / "ops", written, "map.toml")
+    assert EnvFilePlace("../apps/.env", "API_TOKEN") in places["api-token"]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from komodo_guard.cli.livecheck import core_url
 from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import collect_tree, load_settings, write
-from komodo_guard.config import Config, find_config
+from komodo_guard.config import CONFIG_NAME, Config, find_config
 from komodo_guard.secrets.places.interface import Context, MapError
 from komodo_guard.secrets.places.komodo_variable import KomodoVariablePlace
 from komodo_guard.secrets.secretmap import SecretMap, load_secret_map
@@ -141,13 +141,20 @@ def secrets_suggest(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Print a proposed secret map for the tree at ``path``; 0, or 2 when the
-    Docker socket given cannot be read."""
+    Docker socket given cannot be read.
+
+    Its relative file paths start at the folder of the file meant to hold
+    it: ``output``, else the config file (given, found, or the
+    ``komodo-guard.toml`` to create at the tree's root).
+    """
     from komodo_guard.secrets.suggest import render_suggestion, suggest_map
 
     settings = load_settings(path, config)
     workspace = collect_tree(path, settings, komodo_version)
     containers = _containers(docker_socket, timeout) if docker_socket else ()
-    write(render_suggestion(suggest_map(path, workspace, containers)), output)
+    holder = output or config or find_config(path) or path / CONFIG_NAME
+    secrets = suggest_map(path, workspace, containers, folder=holder.parent)
+    write(render_suggestion(secrets, holder), output)
     return 0
 
 

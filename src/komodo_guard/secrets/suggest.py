@@ -13,20 +13,24 @@ printed):
   ``is_secret = true``, or when its name looks secret);
 - Komodo's database password (``KOMODO_DATABASE_PASSWORD``,
   ``KOMODO_MONGO_PASSWORD``, 1.x's ``KOMODO_DB_PASSWORD``): the matching
-  ``mongodb-user`` or ``postgres-user`` (FerretDB) place;
+  ``mongodb-user`` or ``postgres-user`` (FerretDB) place, at the address and
+  user Core's settings name (:mod:`komodo_guard.secrets.dbaddress`);
 - with a Docker socket, every container whose environment has one of the
   keys found.
 
 Places are grouped into one secret when their key names agree (a nested SOPS
 key ``database.password`` is named ``DATABASE_PASSWORD``). The result is TOML
-to review and paste into ``komodo-guard.toml``.
+to review and paste into ``komodo-guard.toml``, its file paths written from
+the folder of the file that will hold it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +42,16 @@ from komodo_guard.komodo.interpolation import find_variables
 from komodo_guard.komodo.names import normalize_name
 from komodo_guard.komodo.parsers import parse_env_block
 from komodo_guard.rules.content.secret_text import is_secret_key
+from komodo_guard.secrets.dbaddress import (
+    SETTING_KEYS,
+    URI_KEYS,
+    DatabaseAddress,
+    Setting,
+    database_address,
+)
 from komodo_guard.secrets.places.mongodb import DEFAULT_PORT as MONGO_PORT
 from komodo_guard.secrets.places.postgres import DEFAULT_PORT as POSTGRES_PORT
+from komodo_guard.secrets.value import SecretValue
 from komodo_guard.workspace.envfile import DotenvEntry, dotenv_entries
 from komodo_guard.workspace.model import Workspace
 
@@ -49,16 +61,16 @@ DATABASE_PASSWORDS = (
     "KOMODO_MONGO_PASSWORD",
     "KOMODO_DB_PASSWORD",
 )
-DATABASE_USERS = (
-    "KOMODO_DATABASE_USERNAME",
-    "KOMODO_MONGO_USERNAME",
-    "KOMODO_DB_USERNAME",
-)
 _SOPS_SUFFIXES = (".yaml", ".yml", ".json", ".env")
 _ENCRYPTED_MARK = "ENC[AES256_GCM,"
-_ADDRESS_NOTE = "the database's address as seen from where komodo-guard runs"
+_ADDRESS_NOTE = (
+    "check it is the database's address as seen from where komodo-guard runs"
+)
+_REFERENCE = re.compile(
+    r"\$(?:\{(?P<name>\w+)(?::?-(?P<default>[^}$]*))?\}|(?P<bare>\w+))"
+)
 
-Value = str | int | list[str | int]
+Value = str | int | bool | list[str | int]
 Keys = tuple[str | int, ...]
 Proposals = Iterator[tuple[str, "ProposedPlace"]]
 
@@ -91,10 +103,15 @@ class ProposedSecret:
 
 
 def suggest_map(
-    root: Path, workspace: Workspace, containers: Iterable[Container] = ()
+    root: Path,
+    workspace: Workspace,
+    containers: Iterable[Container] = (),
+    *,
+    folder: Path | None = None,
 ) -> list[ProposedSecret]:
     """Secrets found in the tree at ``root`` (and in ``containers``), in the
-    order first found."""
+    order first found; file paths as a map in ``folder`` reads them
+    (:func:`map_path`), tree-relative when it is None."""
     found: dict[str, ProposedSecret] = {}
 
     def add(key: str, place: ProposedPlace) -> None:
@@ -113,7 +130,31 @@ def suggest_map(
         add(key, place)
     for key, place in _container_places(list(containers), found, uses):
         add(key, place)
+    if folder is not None:
+        for secret in found.values():
+            secret.places = [_relocated(place, root, folder) for place in secret.places]
     return list(found.values())
+
+
+def map_path(root: Path, path: str, folder: Path) -> str:
+    """Tree-relative ``path`` as a map file in ``folder`` must write it:
+    relative to ``folder`` when that folder is in the tree, else absolute
+    (a climb out of the tree would break when either moves)."""
+    target = (root / path).resolve()
+    start = folder.resolve()
+    if start.is_relative_to(root.resolve()):
+        return Path(os.path.relpath(target, start)).as_posix()
+    return str(target)
+
+
+def _relocated(place: ProposedPlace, root: Path, folder: Path) -> ProposedPlace:
+    items = tuple(
+        (key, map_path(root, value, folder))
+        if key == "file" and isinstance(value, str)
+        else (key, value)
+        for key, value in place.items
+    )
+    return replace(place, items=items)
 
 
 def _read(root: Path, path: str) -> str | None:
@@ -278,26 +319,102 @@ def _database_places(
     env_files: list[tuple[str, tuple[DotenvEntry, ...]]],
     found: dict[str, ProposedSecret],
 ) -> Proposals:
+    address = database_address(_database_settings(workspace, env_files))
     postgres = _uses_postgres(workspace)
     for key in DATABASE_PASSWORDS:
-        if key not in found:
-            continue
-        user = _database_user(env_files)
-        if postgres:
-            items: tuple[tuple[str, Value], ...] = (
-                ("kind", "postgres-user"),
-                ("host", "127.0.0.1"),
-                ("port", POSTGRES_PORT),
-                ("user", user),
-            )
-        else:
-            items = (
-                ("kind", "mongodb-user"),
-                ("host", "127.0.0.1"),
-                ("port", MONGO_PORT),
-                ("user", user),
-            )
-        yield key, ProposedPlace(items, _ADDRESS_NOTE)
+        if key in found:
+            yield key, _postgres_place(address) if postgres else _mongo_place(address)
+
+
+def _mongo_place(address: DatabaseAddress) -> ProposedPlace:
+    items: list[tuple[str, Value]] = [
+        ("kind", "mongodb-user"),
+        ("host", address.host or "127.0.0.1"),
+        ("port", address.port or MONGO_PORT),
+        ("user", address.user or "admin"),
+    ]
+    if address.auth_source not in (None, "admin"):
+        items.append(("auth_source", str(address.auth_source)))
+    if address.tls:
+        items.append(("tls", True))
+    note = _address_note(address.sources)
+    if address.srv:
+        note += "; the URI is mongodb+srv: put one member's host and port"
+    return ProposedPlace(tuple(items), note)
+
+
+def _postgres_place(address: DatabaseAddress) -> ProposedPlace:
+    """FerretDB's PostgreSQL: Core's settings give its user, not its address
+    (Core talks to FerretDB, FerretDB to PostgreSQL)."""
+    items: tuple[tuple[str, Value], ...] = (
+        ("kind", "postgres-user"),
+        ("host", "127.0.0.1"),
+        ("port", POSTGRES_PORT),
+        ("user", address.user or "admin"),
+    )
+    user = tuple(source for source in address.sources if "_USERNAME " in source)
+    return ProposedPlace(items, _address_note(user))
+
+
+def _address_note(sources: tuple[str, ...]) -> str:
+    if not sources:
+        return f"defaults: {_ADDRESS_NOTE}"
+    return f"from {', '.join(sources)}: {_ADDRESS_NOTE}"
+
+
+def _database_settings(
+    workspace: Workspace, env_files: list[tuple[str, tuple[DotenvEntry, ...]]]
+) -> Iterator[Setting]:
+    """Core's database settings with a literal value: compose ``environment``
+    first (it wins over ``env_file``), then env files; ``${NAME}`` in compose
+    is looked up in the env files."""
+    literals = [
+        (path, entry.key, entry.value)
+        for path, entries in env_files
+        for entry in entries
+        if entry.value and not (entry.expands and "$" in entry.value)
+    ]
+    first = {key: value for _, key, value in reversed(literals)}
+    for compose in workspace.compose_files:
+        for key, raw in _compose_environment(compose.data):
+            value = _interpolated(raw, first)
+            if key in SETTING_KEYS and value:
+                yield _setting(key, value, compose.path)
+    for path, key, value in literals:
+        if key in SETTING_KEYS:
+            yield _setting(key, value, path)
+
+
+def _setting(key: str, value: str, path: str) -> Setting:
+    return Setting(key, SecretValue(value) if key in URI_KEYS else value, path)
+
+
+def _compose_environment(data: object) -> Iterator[tuple[str, str]]:
+    """``KEY, value`` of every service's ``environment`` (mapping or list)."""
+    services = data.get("services") if isinstance(data, dict) else None
+    for service in services.values() if isinstance(services, dict) else ():
+        environment = service.get("environment") if isinstance(service, dict) else None
+        if isinstance(environment, dict):
+            for key, value in environment.items():
+                if isinstance(value, str | int):
+                    yield str(key), str(value)
+        elif isinstance(environment, list):
+            for item in environment:
+                key, sep, value = str(item).partition("=")
+                if sep:
+                    yield key, value
+
+
+def _interpolated(value: str, literals: Mapping[str, str]) -> str | None:
+    """``value`` with a whole-value ``${NAME}`` (or ``$NAME``, ``${NAME:-x}``)
+    replaced from ``literals``; None for any other use of ``$``."""
+    if "$" not in value:
+        return value
+    match = _REFERENCE.fullmatch(value)
+    if match is None:
+        return None
+    name = match["name"] or match["bare"]
+    return literals.get(name) or match["default"] or None
 
 
 def _uses_postgres(workspace: Workspace) -> bool:
@@ -313,15 +430,6 @@ def _uses_postgres(workspace: Workspace) -> bool:
             if isinstance(image, str) and ("ferretdb" in image or "postgres" in image):
                 return True
     return False
-
-
-def _database_user(env_files: list[tuple[str, tuple[DotenvEntry, ...]]]) -> str:
-    """The database user Komodo logs in as (a name, not a secret)."""
-    for _, entries in env_files:
-        for entry in entries:
-            if entry.key in DATABASE_USERS and entry.value and "$" not in entry.value:
-                return entry.value
-    return "admin"
 
 
 # containers ---------------------------------------------------------------------
@@ -362,11 +470,18 @@ HEADER = """\
 """
 
 
-def render_suggestion(secrets: list[ProposedSecret]) -> str:
-    """The proposed map as TOML."""
+def render_suggestion(secrets: list[ProposedSecret], holder: Path | None = None) -> str:
+    """The proposed map as TOML; ``holder`` is the file meant to hold it,
+    whose folder its relative file paths start from."""
+    header = HEADER
+    if holder is not None:
+        header += (
+            f"# Relative file paths start at the folder of {_toml(str(holder))}:"
+            " keep the map in that file.\n"
+        )
     if not secrets:
-        return HEADER + "# No secret found in the tree (or on the host).\n"
-    lines = [HEADER.rstrip("\n")]
+        return header + "# No secret found in the tree (or on the host).\n"
+    lines = [header.rstrip("\n")]
     for secret in secrets:
         lines += ["", "[[secrets.secret]]", f"name = {_toml(secret.name)}"]
         for place in secret.places:
@@ -380,6 +495,8 @@ def render_suggestion(secrets: list[ProposedSecret]) -> str:
 def _toml(value: Value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     return json.dumps(value, ensure_ascii=False)
