@@ -659,12 +659,12 @@ def test_watch_errors_name_file_line_and_key(
             '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/t"\n'
             '[[notify.channel]]\ntype = "gotify"\nurl = "https://g.example"\n'
             'tokn = "env:GOTIFY"\n',
-            "config.toml:7:1: [[notify.channel]] #1 key `tokn`: unknown key; did you "
+            "config.toml:7:1: [[notify.channel]] #2 key `tokn`: unknown key; did you "
             "mean `token`?",
         ),
         (
             '[[notify.channel]]\ntype = "webhook"\nurl = "ftp://hooks.example/x"\n',
-            "config.toml:3:1: [[notify.channel]] #0 key `url`: must start with "
+            "config.toml:3:1: [[notify.channel]] #1 key `url`: must start with "
             "http:// or https://",
         ),
         (
@@ -676,8 +676,8 @@ def test_watch_errors_name_file_line_and_key(
         (
             '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/a"\n'
             '[[notify.channel]]\ntype = "ntfy"\nurl = "https://n.example/b"\n',
-            "config.toml:4:1: [[notify.channel]] #1 key `name`: 'ntfy' is already "
-            "the name of #0",
+            "config.toml:4:1: [[notify.channel]] #2 key `name`: 'ntfy' is already "
+            "the name of #1",
         ),
         (
             '[notify]\nchannel = "ntfy"\n',
@@ -716,3 +716,40 @@ def test_durations_and_addresses() -> None:
     for bad in ("9718", "host:99999", "[::1]", ":80"):
         with pytest.raises(ValueError, match="ADDRESS:PORT"):
             parse_listen(bad)
+
+
+def test_hosts_names_this_hosts_periphery_root_and_docker_socket(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    for socket in ("/run/docker.sock", "unix:///run/docker.sock"):
+        text = f'[hosts]\nperiphery_root = "komodo"\ndocker_socket = "{socket}"\n'
+        path.write_text(text)
+        config = load_config(path)
+        assert config.periphery_root == tmp_path / "komodo"
+        assert config.docker_socket == "/run/docker.sock"
+        assert list(VALIDATOR.iter_errors(tomllib.loads(text))) == []
+    path.write_text('[hosts]\nperiphery_root = "/etc/komodo"\n')
+    assert load_config(path).periphery_root == Path("/etc/komodo")
+    assert load_config(path).docker_socket is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[hosts]\nperiphery_root = ""\n',
+            ":2:1: `hosts.periphery_root` must be the path of Periphery's root",
+        ),
+        (
+            '[hosts]\ndocker_socket = "tcp://127.0.0.1:2375"\n',
+            ":2:1: `hosts.docker_socket` must be the absolute path of the Docker "
+            "Engine's Unix socket",
+        ),
+        ("[hosts]\ndocker_socket = true\n", ":2:1: `hosts.docker_socket` must be"),
+        ('[hosts]\ndocker_socket = "docker.sock"\n', ":2:1: `hosts.docker_socket`"),
+    ],
+)
+def test_bad_host_settings(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in _error(tmp_path, text)
+    assert list(VALIDATOR.iter_errors(tomllib.loads(text))), "the schema agrees"

@@ -33,6 +33,11 @@ unknown key, severity or rule comes with the one that was probably meant::
     type = "ntfy"
     url = "https://ntfy.example.net/komodo"
 
+    [hosts]
+    inventory = "inventory.ini"      # hosts host-not-a-server compares with Core
+    periphery_root = "/etc/komodo"   # this host, for `host` and [watch] host
+    docker_socket = "/var/run/docker.sock"
+
 ``[tree] folders`` maps a Repo resource name (as ``linked_repo`` names it) or a
 git ``owner/name`` to the folder of this tree that holds its files. ``[komodo]
 url`` is the Komodo Core the live commands read (``--komodo`` wins over it,
@@ -40,7 +45,11 @@ url`` is the Komodo Core the live commands read (``--komodo`` wins over it,
 never read from this file, only from ``KOMODO_API_KEY`` / ``KOMODO_API_SECRET``.
 ``[watch]`` and ``[[notify.channel]]`` configure ``komodo-guard watch``
 (:class:`WatchConfig`; every channel table is checked by the notify package,
-so its errors name the table's index and key). The JSON
+so its errors name the table's index and key). ``[hosts]`` names the
+operator's host inventory and, for the host checks (``host``, and ``watch``
+with ``[watch] host = true``), where Periphery's root and the Docker socket
+are on this host; ``--inventory``, ``--root`` and ``--docker-socket`` win
+over them. The JSON
 schema ``schema/komodo-guard.schema.json`` describes the same keys for editors;
 the tests keep the two in agreement.
 """
@@ -105,7 +114,7 @@ TABLE_KEYS: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType(
         ("known",): ("servers", "repos", "variables", *KNOWN_KINDS),
         ("tree",): ("repos", "folders"),
         ("komodo",): ("url",),
-        ("hosts",): ("inventory", "inventory_kind"),
+        ("hosts",): ("inventory", "inventory_kind", "periphery_root", "docker_socket"),
         ("watch",): (
             "interval",
             "cycle_timeout",
@@ -251,6 +260,13 @@ class Config:
     inventory_kind: str | None = None
     """``[hosts] inventory_kind``: list, ansible-ini, ansible-yaml or
     ssh-config; guessed from the file when absent."""
+    periphery_root: Path | None = None
+    """``[hosts] periphery_root``: Periphery's root directory on this host
+    (resolved against the config file's folder), for ``host`` and the host
+    checks of ``watch``; ``--root`` wins."""
+    docker_socket: str | None = None
+    """``[hosts] docker_socket``: the Docker Engine's Unix socket path on this
+    host, for the same checks; ``--docker-socket`` wins."""
     secret_map: SecretMap | None = None
     """``[secrets]``: where each secret lives (``secrets check``); None when
     the file has no such table."""
@@ -335,6 +351,8 @@ class _Reader:
             secret_map=self.secret_map(data),
             inventory=self.inventory(tables[("hosts",)]),
             inventory_kind=self.inventory_kind(tables[("hosts",)]),
+            periphery_root=self.periphery_root(tables[("hosts",)]),
+            docker_socket=self.docker_socket(tables[("hosts",)]),
         )
 
     def inventory(self, hosts: Mapping[str, Any]) -> Path | None:
@@ -357,6 +375,34 @@ class _Reader:
                 ("hosts", "inventory_kind"), f"must be one of {', '.join(kinds)}"
             )
         return str(value)
+
+    def periphery_root(self, hosts: Mapping[str, Any]) -> Path | None:
+        """``[hosts] periphery_root``: a folder, relative to the config file."""
+        value = hosts.get("periphery_root")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(
+                ("hosts", "periphery_root"),
+                "must be the path of Periphery's root directory, such as "
+                '"/etc/komodo"',
+            )
+        return Path(self._file.path).parent / value
+
+    def docker_socket(self, hosts: Mapping[str, Any]) -> str | None:
+        """``[hosts] docker_socket``: an absolute Unix socket path, bare or as a
+        ``unix://`` address."""
+        value = hosts.get("docker_socket")
+        if value is None:
+            return None
+        path = value.removeprefix("unix://") if isinstance(value, str) else ""
+        if not path.startswith("/"):
+            raise self.fail(
+                ("hosts", "docker_socket"),
+                "must be the absolute path of the Docker Engine's Unix socket, "
+                'such as "/var/run/docker.sock" or "unix:///run/docker.sock"',
+            )
+        return path
 
     def secret_map(self, data: Mapping[str, Any]) -> SecretMap | None:
         """The ``[secrets]`` table, checked by the secrets package (imported

@@ -106,7 +106,7 @@ def test_once_with_the_demo_needs_no_config(
         (
             '[[notify.channel]]\ntype = "slack"\nurl = "env:SLACK"\n'
             '[[notify.channel]]\ntype = "ntfy"\nurll = "x"\n',
-            ":6:1: [[notify.channel]] #1 key `urll`: unknown key; did you mean `url`?",
+            ":6:1: [[notify.channel]] #2 key `urll`: unknown key; did you mean `url`?",
         ),
         (
             '[watch]\nstatus_token = "env:KG_UNSET_TOKEN"\n',

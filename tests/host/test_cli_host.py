@@ -162,7 +162,12 @@ def test_clean_host_exits_zero(
 
     out = capsys.readouterr().out
     assert code == 0, out
-    assert f"note: host {_hostname(out)}: 1 git checkouts under {root} (option)" in out
+    name = _hostname(out)
+    assert f"note: host {name}: 1 git checkout under {root} (option)" in out
+    assert out.splitlines()[0] == (
+        f"1 git checkout and 1 container checked on host {name}: "
+        "0 errors, 0 warnings, 0 infos"
+    )
 
 
 def test_env_files_from_the_tree(make_tree: object) -> None:
@@ -263,3 +268,102 @@ def test_a_root_that_is_not_a_folder_could_not_be_checked(
         )
         assert code == 2
         assert "is not a folder on this host" in capsys.readouterr().out
+
+
+def test_the_config_names_the_root_and_the_socket(
+    remote: Remote,
+    root: Path,
+    short_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PERIPHERY_ROOT_DIRECTORY", str(tmp_path / "not-here"))
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2375")
+    remote.clone(stack(root, "app").path)
+    (root / "stacks" / "app" / ".git" / "info" / "exclude").write_text(".env\n")
+    config = tmp_path / "komodo-guard.toml"
+    with FakeEngine(short_dir, containers(root)[:1]) as engine:
+        config.write_text(
+            f'[hosts]\nperiphery_root = "{root.name}"\n'
+            f'docker_socket = "unix://{engine.socket}"\n'
+        )
+        code = host(
+            None,
+            config=config,
+            output=None,
+            fmt="text",
+            fail_on=None,
+            flags=HostFlags(),
+        )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"1 git checkout under {root} ([hosts] periphery_root in {config})" in out
+    assert f"1 container from unix://{engine.socket}" in out
+
+
+def test_the_flags_win_over_the_config(
+    root: Path, short_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "komodo-guard.toml"
+    config.write_text(
+        f'[hosts]\nperiphery_root = "{tmp_path / "nowhere"}"\n'
+        f'docker_socket = "{tmp_path / "none.sock"}"\n'
+    )
+    with FakeEngine(short_dir, []) as engine:
+        flags = HostFlags(root=root, docker_socket=engine.socket)
+        code = host(
+            None, config=config, output=None, fmt="text", fail_on=None, flags=flags
+        )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"0 git checkouts under {root} (option)" in out
+    assert f"0 containers from unix://{engine.socket}" in out
+
+
+def test_help_names_the_config_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    from komodo_guard.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["host", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "(default: [hosts] periphery_root in the config, else $PERIPHERY_ROOT" in text
+    )
+    assert "(default: [hosts] docker_socket in the config, else $DOCKER_HOST" in text
+
+
+def test_the_summary_says_what_was_checked(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "stacks.toml").write_text('[[stack]]\nname = "app"\n')
+    flags = HostFlags(root=root, docker=False, server="hearth")
+    code = host(tree, config=None, output=None, fmt="text", fail_on=None, flags=flags)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.splitlines() == [
+        "0 git checkouts, 1 tree file and 1 resource checked on host hearth: "
+        "0 errors, 0 warnings, 0 infos",
+        f"note: host hearth: 0 git checkouts under {root} (option), compared "
+        "after a fetch",
+    ]
+
+
+def test_sarif_paths_are_relative_to_peripherys_root(
+    prepared: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.report.sarif_schema import github_problems
+
+    flags = HostFlags(root=prepared, docker=False, offline=True)
+    host(None, config=None, output=None, fmt="sarif", fail_on=None, flags=flags)
+    document = json.loads(capsys.readouterr().out)
+    (run,) = document["runs"]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": prepared.as_uri() + "/"}}
+    artifacts = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in run["results"]
+    ]
+    assert {"uri": "stacks/tok/.git/config", "uriBaseId": "%SRCROOT%"} in artifacts
+    assert github_problems(document) == []

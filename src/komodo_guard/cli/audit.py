@@ -40,7 +40,10 @@ def audit(
             f"{output.suffix or '(none)'!r}; name it .md or .html, or pass --format"
         )
     chosen = AuditFormat(fmt) if fmt else AuditFormat.for_output(output)
-    read = _read(live, settings) if live is not None else None
+    read = None
+    if live is not None:
+        settings = _with_inventory(settings, live)
+        read = _read(live, settings)
     core_version = read.snapshot.model_version if read is not None else None
     checked = lint_tree(path, settings, komodo_version, core_version=core_version)
     result = checked.result
@@ -60,6 +63,12 @@ def audit(
     )
     write(text, output)
     return exit_code(result, threshold(fail_on, settings))
+
+
+def _with_inventory(settings: Config, live: LiveOptions) -> Config:
+    from komodo_guard.cli.livecheck import with_inventory
+
+    return with_inventory(settings, live)
 
 
 def _read(live: LiveOptions, settings: Config) -> CoreRead:

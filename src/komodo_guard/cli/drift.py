@@ -11,6 +11,7 @@ from komodo_guard.cli.livecheck import (
     core_client,
     live_findings,
     read_core,
+    with_inventory,
 )
 from komodo_guard.cli.run import (
     collect_tree,
@@ -37,7 +38,7 @@ def drift(
     """Report the live findings of Core, compared with the tree at ``path``
     when it declares resources; 0 no drift, 1 drift at or above the
     threshold, 2 could not check."""
-    settings = load_settings(path, config)
+    settings = with_inventory(load_settings(path, config), live)
     with core_client(live, settings) as client:
         read = read_core(client, live)
     workspace = collect_tree(

@@ -12,8 +12,9 @@ metrics. Exit codes as ``lint``: 0 clean, 1 findings at or above
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ from komodo_guard.host.textfile import (
     render_metrics,
     write_textfile,
 )
-from komodo_guard.report.interface import Format, LintResult
+from komodo_guard.report.interface import Format, LintResult, plural
 from komodo_guard.rules.interface import FailureClass, Finding, HostFacts
 
 if TYPE_CHECKING:
@@ -82,10 +83,13 @@ def host(
     settings = _settings(path, config)
     read = _core(live, settings) if live is not None else None
     workspace = _tree(path, settings, komodo_version, read)
-    state = collect_host(_options(flags, workspace))
+    state = _sourced(
+        collect_host(_options(flags, workspace, settings)), flags, settings
+    )
     facts = HostFacts(state, read.snapshot if read else None, workspace)
     findings = host_findings(facts, settings)
-    result = _result(state, findings, workspace, read)
+    root = _scanned_root(path, workspace, state)
+    result = _result(root, state, findings, workspace, read)
     chosen = Format(fmt) if fmt else default_format()
     write(render(result, chosen, colour=output is None and use_colour()), output)
     if textfile is not None:
@@ -152,19 +156,32 @@ def _tree(
     return workspace if workspace.resources else None
 
 
-def _options(flags: HostFlags, workspace: Workspace | None) -> HostOptions:
+def _options(
+    flags: HostFlags, workspace: Workspace | None, settings: Config
+) -> HostOptions:
+    """What to read: the flags, else ``[hosts]`` of the config (Periphery's
+    root, the Docker socket), else what the host itself says."""
     return HostOptions(
-        root=flags.root,
+        root=flags.root or settings.periphery_root,
         periphery_config=flags.periphery_config,
         git=flags.git,
         docker=flags.docker,
         offline=flags.offline,
         git_timeout=flags.timeout,
-        docker_socket=flags.docker_socket,
+        docker_socket=flags.docker_socket or settings.docker_socket,
         jobs=flags.jobs,
         env_files=env_files(workspace) if workspace else {},
         server=flags.server,
     )
+
+
+def _sourced(state: HostState, flags: HostFlags, settings: Config) -> HostState:
+    """``state`` saying that Periphery's root came from the config file (the
+    collector only knows it was given)."""
+    if flags.root is not None or settings.periphery_root is None or not state.dirs:
+        return state
+    source = f"[hosts] periphery_root in {settings.source}"
+    return replace(state, dirs=replace(state.dirs, source=source))
 
 
 def env_files(workspace: Workspace) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -194,6 +211,7 @@ def env_files(workspace: Workspace) -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _result(
+    root: str,
     state: HostState,
     findings: list[Finding],
     workspace: Workspace | None,
@@ -207,29 +225,63 @@ def _result(
         version = str(read.snapshot.model_version)
     else:
         version = str(NEWEST)
+    files = len(workspace.toml_files) if workspace else 0
+    resources = len(workspace.resources) if workspace else 0
     return LintResult(
-        root="",
+        root=root,
         komodo_version=version,
         findings=tuple(findings),
-        files_checked=len(workspace.toml_files) if workspace else 0,
-        resources=len(workspace.resources) if workspace else 0,
+        files_checked=files,
+        resources=resources,
         notes=(describe(state),),
         live=read.summary if read else None,
+        checked=checked(state, files, resources),
     )
 
 
+def _scanned_root(
+    path: Path | None, workspace: Workspace | None, state: HostState
+) -> str:
+    """What the findings' paths are under: the tree when one is compared,
+    else Periphery's root (absolute, so reports can make paths relative)."""
+    if path is not None and workspace is not None:
+        return str(path)
+    return os.path.abspath(state.dirs.root) if state.dirs is not None else ""
+
+
+def checked(state: HostState, files: int = 0, resources: int = 0) -> str:
+    """What the summary line says was checked: the checkouts and containers
+    read on this host (and the tree's files and resources, when given)."""
+    parts: list[str] = []
+    if state.checkouts is not None:
+        parts.append(plural(len(state.checkouts), "git checkout"))
+    if state.containers is not None:
+        parts.append(plural(len(state.containers), "container"))
+    if files or resources:
+        parts += [plural(files, "tree file"), plural(resources, "resource")]
+    if not parts:
+        return f"nothing checked on host {_name(state)}"
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"{listed} checked on host {_name(state)}"
+
+
 def describe(state: HostState) -> str:
-    """One line on what was read on the host."""
+    """One line on what was read on the host, and from where."""
     parts: list[str] = []
     if state.checkouts is not None and state.dirs is not None:
         fetched = "as last fetched" if state.offline else "after a fetch"
         parts.append(
-            f"{len(state.checkouts)} git checkouts under {state.dirs.root} "
+            f"{plural(len(state.checkouts), 'git checkout')} under {state.dirs.root} "
             f"({state.dirs.source}), compared {fetched}"
         )
     if state.containers is not None:
         parts.append(
-            f"{len(state.containers)} containers from unix://{state.docker_socket}"
+            f"{plural(len(state.containers), 'container')} from "
+            f"unix://{state.docker_socket}"
         )
     read = "; ".join(parts) or "nothing could be read"
-    return f"host {state.server or state.hostname}: {read}"
+    return f"host {_name(state)}: {read}"
+
+
+def _name(state: HostState) -> str:
+    return state.server or state.hostname

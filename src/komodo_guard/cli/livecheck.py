@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from komodo_guard.cli.main import (
@@ -36,8 +37,6 @@ from komodo_guard.cli.run import rule_options, rule_settings
 from komodo_guard.report.interface import LiveSummary
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from komodo_guard.config import Config
     from komodo_guard.history.model import History
     from komodo_guard.host.inventory import InventoryHost
@@ -54,7 +53,9 @@ DEMO_SCENARIO = "demo.toml"
 
 @dataclass(frozen=True)
 class LiveOptions:
-    """How to reach Core and what to read, from the command line."""
+    """How to reach Core and what to read, from the command line;
+    ``inventory`` (with its ``inventory_kind``, None: told by the file) is
+    ``--inventory``, which replaces ``[hosts] inventory``."""
 
     komodo: str | None = None
     demo: bool = False
@@ -63,6 +64,17 @@ class LiveOptions:
     refresh: bool = False
     concurrency: int = CONCURRENCY
     quiet: bool = False
+    inventory: Path | None = None
+    inventory_kind: str | None = None
+
+
+def with_inventory(settings: Config, options: LiveOptions) -> Config:
+    """``settings`` with ``--inventory`` and its kind over ``[hosts]``."""
+    if options.inventory is None:
+        return settings
+    return replace(
+        settings, inventory=options.inventory, inventory_kind=options.inventory_kind
+    )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ TIMEOUT, WINDOW_DAYS, CONCURRENCY = 10.0, 30, 16
 # The host check's defaults, repeated here so --help imports nothing heavy
 # (a test keeps them equal to komodo_guard.host's).
 HOST_JOBS, GIT_TIMEOUT = 8, 30.0
+# The inventory formats, spelled here for --help (a test keeps them equal to
+# komodo_guard.host.inventory.InventoryKind).
+INVENTORY_KINDS = ("list", "ansible-ini", "ansible-yaml", "ssh-config")
 
 
 class UsageError(Exception):
@@ -183,6 +186,26 @@ def _live(parser: argparse.ArgumentParser, *, refresh: bool = True) -> None:
         )
 
 
+def _inventory(parser: argparse.ArgumentParser) -> None:
+    """``--inventory``: the host list the host-not-a-server rule compares with
+    Core's Servers, over ``[hosts]`` of the config."""
+    parser.add_argument(
+        "--inventory",
+        type=_path,
+        metavar="FILE",
+        help="the operator's host list (plain list, Ansible INI or YAML "
+        "inventory, SSH config) to compare with Core's Servers (default: "
+        "[hosts] inventory in the config)",
+    )
+    parser.add_argument(
+        "--inventory-kind",
+        choices=INVENTORY_KINDS,
+        default=None,
+        help="the format of --inventory's file (default: told by its suffix "
+        "and content); only with --inventory",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = argparse.ArgumentParser(
@@ -255,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _fail_on(audit)
     _live(audit)
+    _inventory(audit)
 
     drift = commands.add_parser(
         "drift",
@@ -271,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     _lint_formats(drift)
     _fail_on(drift)
     _live(drift)
+    _inventory(drift)
 
     postmortem = commands.add_parser(
         "postmortem",
@@ -306,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the postmortem here instead of standard output",
     )
     _live(postmortem, refresh=False)
+    _inventory(postmortem)
 
     _host_parser(commands, after)
     _trigger_parser(commands, after)
@@ -555,8 +581,9 @@ def _host_parser(
         "--root",
         type=_path,
         metavar="DIR",
-        help="Periphery's root directory (default: $PERIPHERY_ROOT_DIRECTORY, "
-        "else root_directory in Periphery's config, else /etc/komodo)",
+        help="Periphery's root directory (default: [hosts] periphery_root in "
+        "the config, else $PERIPHERY_ROOT_DIRECTORY, else root_directory in "
+        "Periphery's config, else /etc/komodo)",
     )
     host.add_argument(
         "--periphery-config", type=_path, metavar="FILE", help="Periphery's config"
@@ -571,8 +598,8 @@ def _host_parser(
     host.add_argument(
         "--docker-socket",
         metavar="PATH",
-        help="Docker Engine socket (default: $DOCKER_HOST if unix://, else "
-        "/var/run/docker.sock)",
+        help="Docker Engine socket (default: [hosts] docker_socket in the "
+        "config, else $DOCKER_HOST if unix://, else /var/run/docker.sock)",
     )
     host.add_argument(
         "--server", default="", metavar="NAME", help="this host's Komodo Server name"
@@ -651,6 +678,7 @@ def _watch_parser(
         help="text lines, or one JSON object per line (default: text)",
     )
     _live(watch, refresh=False)
+    _inventory(watch)
 
 
 def _notify_parser(
@@ -886,6 +914,13 @@ def _host(args: argparse.Namespace) -> int:
 def _live_options(args: argparse.Namespace) -> LiveOptions:
     from komodo_guard.cli.livecheck import LiveOptions
 
+    inventory = getattr(args, "inventory", None)
+    inventory_kind = getattr(args, "inventory_kind", None)
+    if inventory_kind is not None and inventory is None:
+        raise UsageError(
+            "--inventory-kind tells the format of --inventory FILE: pass both "
+            "(for [hosts] inventory, set inventory_kind in the [hosts] table)"
+        )
     return LiveOptions(
         komodo=args.komodo,
         demo=args.demo,
@@ -894,6 +929,8 @@ def _live_options(args: argparse.Namespace) -> LiveOptions:
         refresh=getattr(args, "refresh", False),
         concurrency=args.concurrency,
         quiet=args.quiet,
+        inventory=inventory,
+        inventory_kind=inventory_kind,
     )
 
 

@@ -19,6 +19,7 @@ from komodo_guard.cli.livecheck import (
     core_client,
     live_findings,
     read_core,
+    with_inventory,
 )
 from komodo_guard.cli.main import UsageError
 from komodo_guard.cli.run import write
@@ -47,7 +48,7 @@ def postmortem(
         raise UsageError(
             "name the incident to write up; `komodo-guard postmortem --list` lists them"
         )
-    settings = _settings(config)
+    settings = with_inventory(_settings(config), live)
     with core_client(live, settings) as client:
         read = read_core(client, live)
     history = read.history

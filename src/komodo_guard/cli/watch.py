@@ -29,6 +29,7 @@ from komodo_guard.cli.livecheck import (
     core_client,
     live_findings,
     read_core,
+    with_inventory,
 )
 from komodo_guard.cli.main import CoreUnavailableError, UsageError
 from komodo_guard.config import (
@@ -83,7 +84,7 @@ def watch(
     use_format(LogFormat(log_format))
     overrides = _overrides(interval, status, no_status)
     path = config if config is not None else find_config(Path.cwd())
-    settings = _settings(path, overrides)
+    settings = _settings(path, overrides, live)
     live = replace(live, quiet=True)
     with contextlib.ExitStack() as stack:
         client = stack.enter_context(core_client(live, settings.config))
@@ -117,12 +118,16 @@ def _overrides(interval: str | None, status: str | None, no_status: bool) -> Ove
         raise UsageError(str(error)) from error
 
 
-def _settings(path: Path | None, overrides: Overrides) -> WatchSettings:
-    """The settings from ``path`` with ``overrides``; a usage error if bad."""
+def _settings(
+    path: Path | None, overrides: Overrides, live: LiveOptions
+) -> WatchSettings:
+    """The settings from ``path`` with ``overrides`` and ``--inventory``; a
+    usage error if bad."""
     try:
         settings = watch_settings(load_config(path), os.environ)
     except (ConfigError, WatchSettingsError) as error:
         raise UsageError(str(error)) from error
+    settings = replace(settings, config=with_inventory(settings.config, live))
     if overrides.interval is not None:
         settings = replace(settings, interval=overrides.interval)
     if overrides.no_status:
@@ -246,7 +251,7 @@ class _Reloader:
 
     def __call__(self) -> None:
         try:
-            settings = _settings(self._path, self._overrides)
+            settings = _settings(self._path, self._overrides, self._live)
             self._server.start(settings)
         except UsageError as error:
             log.error("configuration not reloaded, the old one stays: %s", error)
@@ -319,7 +324,12 @@ class CoreCheck:
         from komodo_guard.rules.interface import HostFacts
 
         files = env_files(workspace) if workspace is not None else {}
-        state = collect_host(HostOptions(env_files=files))
+        options = HostOptions(
+            root=config.periphery_root,
+            docker_socket=config.docker_socket,
+            env_files=files,
+        )
+        state = collect_host(options)
         return host_findings(HostFacts(state, snapshot, workspace), config)
 
 

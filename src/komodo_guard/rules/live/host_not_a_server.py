@@ -17,9 +17,9 @@ Servers that are ``Disabled`` or ``NotOk`` are left to ``server-unreachable``
 or Core's server list could not be read (that call has its own finding).
 
 Options: the inventory file, ``inventory`` in the ``[hosts]`` table of
-``komodo-guard.toml`` (relative to that file); its kind (list, Ansible INI or
-YAML, SSH config) is told by its suffix or its content, or by
-``inventory_kind``.
+``komodo-guard.toml`` (relative to that file), or ``--inventory FILE`` for
+one run; its kind (list, Ansible INI or YAML, SSH config) is told by its
+suffix or its content, or by ``inventory_kind`` (``--inventory-kind``).
 
 Failing: the inventory lists ``attic.home.lan`` and Core has only the Server
 ``hearth``.
