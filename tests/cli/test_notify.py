@@ -88,11 +88,11 @@ def test_an_unset_env_reference_fails_that_channel_only(
         ("", "no [[notify.channel]] table"),
         (
             '[[notify.channel]]\ntype = "telegram"\n',
-            ":2:1: [[notify.channel]] #0 key `type`: is 'telegram', not a channel type",
+            ":2:1: [[notify.channel]] #1 key `type`: is 'telegram', not a channel type",
         ),
         (
             '[[notify.channel]]\ntype = "gotify"\nurl = "https://g.example"\n',
-            ":1:1: [[notify.channel]] #0 key `token`: is missing",
+            ":1:1: [[notify.channel]] #1 key `token`: is missing",
         ),
     ],
 )

@@ -69,3 +69,19 @@ def test_json_keeps_its_field_names_and_lists_suppressed_findings() -> None:
         "suppressed": "known",
         "since": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("location", "where"),
+    [
+        (Location("stacks/app", 0, 0), "stacks/app: "),
+        (Location("a.toml", 4, 0), "a.toml:4: "),
+        (Location("a.toml", 4, 2), "a.toml:4:2: "),
+    ],
+)
+def test_text_says_only_the_parts_of_a_position_it_has(
+    location: Location, where: str
+) -> None:
+    line = text_format.format_finding(finding(location=location))
+    assert line.startswith(f"{where}error KG001 ")
+    assert ":0" not in line.split(" ", 1)[0]

@@ -243,3 +243,49 @@ def test_doc_to_markdown_turns_literal_blocks_into_fences() -> None:
         'Summary with `code`.\n\nFailing:\n\n```toml\n[[stack]]\nname = "a"\n```\n\n'
         "After the block.\n"
     )
+
+
+def _artifact(document: dict[str, Any], number: int = 0) -> Any:
+    result = document["runs"][0]["results"][number]
+    return result["locations"][0]["physicalLocation"]["artifactLocation"]
+
+
+def test_an_absolute_path_under_the_root_is_relative_to_it() -> None:
+    checkout = finding(location=Location("/etc/komodo/stacks/app", 0, 0))
+    document = _log(checkout, root="/etc/komodo")
+    assert _artifact(document) == {"uri": "stacks/app", "uriBaseId": "%SRCROOT%"}
+    assert document["runs"][0]["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": "file:///etc/komodo/"}
+    }
+
+
+@pytest.mark.parametrize("root", [".", "infra", "/srv/ops", ""])
+def test_an_absolute_path_outside_the_root_is_relative_to_the_file_system(
+    root: str,
+) -> None:
+    inventory = finding(location=Location("/home/ops/hosts ini", 3, 1))
+    tree_file = finding(location=Location("stacks.toml", 1, 1))
+    document = _log(inventory, tree_file, root=root)
+    assert _artifact(document) == {
+        "uri": "home/ops/hosts%20ini",
+        "uriBaseId": "%FSROOT%",
+    }
+    assert _artifact(document, 1)["uriBaseId"] == "%SRCROOT%"
+    bases = document["runs"][0]["originalUriBaseIds"]
+    assert bases["%FSROOT%"]["uri"] == "file:///"
+    assert ("%SRCROOT%" in bases) == root.startswith("/")
+
+
+def test_no_file_system_base_when_nothing_lies_outside_the_root() -> None:
+    assert (
+        "originalUriBaseIds"
+        not in _log(finding(location=Location("a.toml")))["runs"][0]
+    )
+
+
+def test_a_windows_drive_outside_the_root_does_not_read_as_a_scheme() -> None:
+    outside = finding(location=Location("D:\\ops\\hosts.ini", 1, 1))
+    assert _artifact(_log(outside, root="C:\\tree")) == {
+        "uri": "D%3A/ops/hosts.ini",
+        "uriBaseId": "%FSROOT%",
+    }

@@ -61,7 +61,7 @@ def test_agreeing_secret_exits_0(
     out, err = capsys.readouterr()
     assert code == 0
     assert "db      same A" in out
-    assert out.endswith("1 secret(s): 1 agree, 0 drift, 0 incomplete; exit 0\n")
+    assert out.endswith("1 secret: 1 agree, 0 drift, 0 incomplete; exit 0\n")
     assert err == ""
 
 

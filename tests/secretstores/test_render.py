@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -93,7 +94,7 @@ sync infra includes variables: the sync sets it to an empty value: keep the \
 Variable out of the synced files (manage it in Core), or set include_variables = \
 false
 
-2 secret(s): 0 agree, 1 drift, 1 incomplete, 1 secret Variable(s) a sync would \
+2 secrets: 0 agree, 1 drift, 1 incomplete, 1 secret Variable a sync would \
 blank; exit 2
 """
 
@@ -155,3 +156,22 @@ def test_two_places_in_one_store_get_two_columns() -> None:
     row = SecretRow("s", (cell, cell), "the majority")
     text = render(CheckResult((row,)), SecretsFormat.TEXT)
     assert "secret  a.env   a.env #2" in text
+
+
+@pytest.mark.parametrize(
+    ("secrets", "blanked", "expected"),
+    [
+        (1, 0, ("1 secret: ",)),
+        (2, 2, ("2 secrets: ", ", 2 secret Variables a sync would blank;")),
+        (0, 1, ("0 secrets: ", ", 1 secret Variable a sync would blank;")),
+    ],
+)
+def test_the_summary_counts_in_words(
+    secrets: int, blanked: int, expected: tuple[str, ...]
+) -> None:
+    rows = tuple(replace(RESULT.secrets[0], name=f"s{n}") for n in range(secrets))
+    counted = replace(RESULT, secrets=rows, blanked=RESULT.blanked[:1] * blanked)
+    summary = render(counted, SecretsFormat.TEXT).rsplit("\n\n", 1)[1]
+    assert summary.startswith(expected[0])
+    assert all(part in summary for part in expected[1:])
+    assert "(s)" not in summary

@@ -43,16 +43,23 @@ class NotifyConfigError(NotifyError, ValueError):
 
     ``index`` is the table's 0-based position in the ``notify.channel`` array
     and ``key`` the offending key (``None`` for the table as a whole), so a
-    caller holding the parsed file can point at the line.
+    caller holding the parsed file can point at the line. The message counts
+    tables from 1, as a reader of the file does: ``[[notify.channel]] #1`` is
+    the first.
     """
 
     def __init__(self, index: int | None, key: str | None, problem: str) -> None:
         self.index = index
         self.key = key
-        where = TABLE if index is None else f"{TABLE} #{index}"
+        where = TABLE if index is None else f"{TABLE} {ordinal(index)}"
         if key is not None:
             where = f"{where} key `{key}`"
         super().__init__(f"{where}: {problem}")
+
+
+def ordinal(index: int) -> str:
+    """How messages name the table at 0-based ``index``: ``#1`` for the first."""
+    return f"#{index + 1}"
 
 
 class Delivery(StrEnum):

@@ -77,6 +77,9 @@ class LintResult:
     notes: tuple[str, ...] = field(default=())
     live: LiveSummary | None = None
     """Set when the run also read Komodo Core (``drift``, ``audit --komodo``)."""
+    checked: str = ""
+    """What was checked, when it is not (only) a tree's files and resources:
+    ``1 git checkout and 2 containers checked on host hearth`` for ``host``."""
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -114,6 +117,9 @@ class LintResult:
         return f"{line}, {hidden} suppressed" if hidden else line
 
     def _checked(self) -> str:
+        if self.checked:
+            core = f" and {self.live.core}" if self.live is not None else ""
+            return f"{self.checked}{core}"
         tree = (
             f"{plural(self.files_checked, 'file')}, "
             f"{plural(self.resources, 'resource')} checked for Komodo "

@@ -8,7 +8,10 @@ docstrings, so ``explain``, the docs and code scanning's help panel say the same
 
 Locations are relative URIs under ``%SRCROOT%``: for a relative tree (``lint
 infra``) that is the folder the command ran in and the URI starts with ``infra/``;
-for an absolute tree it is the tree itself, given in ``originalUriBaseIds``.
+for an absolute tree it is the tree itself, given in ``originalUriBaseIds``. A
+finding's absolute path (a host checkout, an inventory file) is made relative
+to an absolute root it lies under; one outside the scanned root is relative to
+``%FSROOT%``, the file system's root (``file:///``), so no URI is absolute.
 Suppressed findings stay in the log with an ``inSource`` suppression and its reason.
 
 Every result has a ``physicalLocation`` with a region (GitHub code scanning
@@ -46,6 +49,8 @@ from komodo_guard.rules.interface import (
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+FSROOT = "%FSROOT%"
+"""The base of files outside the scanned root: the file system's root."""
 CORE = "komodo-core"
 """The stand-in artifact of findings about Core and the resources it holds."""
 RUN = "komodo-guard"
@@ -73,9 +78,9 @@ def render(result: LintResult, rules: Mapping[str, RuleBase] | None = None) -> s
         "columnKind": "unicodeCodePoints",
         "results": [_result(result, f, index[f.code], rules) for f in result.findings],
     }
-    base = _base_uri(result.root)
-    if base:
-        run["originalUriBaseIds"] = {SRCROOT: {"uri": base}}
+    bases = _bases(result)
+    if bases:
+        run["originalUriBaseIds"] = bases
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -188,8 +193,9 @@ def _in_file(result: LintResult, place: Location) -> Json:
         )
         if value > 0
     }
+    uri, base = _uri(result, place.path)
     return {
-        "artifactLocation": {"uri": _uri(result, place.path), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": uri, "uriBaseId": base},
         "region": region if place.line > 0 else {"startLine": 1},
     }
 
@@ -218,9 +224,63 @@ def _is_absolute(root: str) -> bool:
     return PurePosixPath(root).is_absolute() or PureWindowsPath(root).is_absolute()
 
 
-def _uri(result: LintResult, path: str) -> str:
-    relative = path if _is_absolute(result.root) else result.path_from_cwd(path)
-    return "/".join(_percent(part) for part in relative.split("/"))
+def _uri(result: LintResult, path: str) -> tuple[str, str]:
+    """The relative URI of a finding's file, and the base it is relative to."""
+    if not _is_absolute(path):
+        relative = path if _is_absolute(result.root) else result.path_from_cwd(path)
+        return _encoded(relative.split("/")), SRCROOT
+    under_root = _relative_to(path, result.root)
+    if under_root is not None:
+        return _encoded(under_root), SRCROOT
+    return _from_fs_root(path), FSROOT
+
+
+def _outside_root(result: LintResult, path: str) -> bool:
+    return _is_absolute(path) and _relative_to(path, result.root) is None
+
+
+def _from_fs_root(path: str) -> str:
+    """Absolute ``path`` relative to ``file:///``; a Windows drive is its first
+    segment, its colon encoded so that it does not read as a URI scheme."""
+    windows = PureWindowsPath(path)
+    if windows.drive:
+        drive = quote(windows.drive, safe="")
+        return "/".join([drive, _encoded(list(windows.parts[1:]))])
+    return _encoded(list(PurePosixPath(path).parts[1:]))
+
+
+def _relative_to(path: str, root: str) -> list[str] | None:
+    """The parts of absolute ``path`` below absolute ``root``; None when it is
+    not below it (or ``root`` is not absolute)."""
+    if not _is_absolute(root):
+        return None
+    kind = PureWindowsPath if PureWindowsPath(root).drive else PurePosixPath
+    try:
+        return list(kind(path).relative_to(kind(root)).parts) or ["."]
+    except ValueError:
+        return None
+
+
+def _encoded(parts: list[str]) -> str:
+    return "/".join(_percent(part) for part in parts)
+
+
+def _bases(result: LintResult) -> Json:
+    """``originalUriBaseIds``: the absolute root, and the file system's root
+    when a finding's file lies outside the scanned root."""
+    bases: Json = {}
+    base = _base_uri(result.root)
+    if base:
+        bases[SRCROOT] = {"uri": base}
+    if any(
+        finding.location is not None and _outside_root(result, finding.location.path)
+        for finding in result.findings
+    ):
+        bases[FSROOT] = {
+            "uri": "file:///",
+            "description": {"text": "the file system's root: files outside the tree"},
+        }
+    return bases
 
 
 def _base_uri(root: str) -> str:

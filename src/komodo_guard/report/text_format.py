@@ -7,7 +7,7 @@ and ``TERM=dumb``).
 from __future__ import annotations
 
 from komodo_guard.report.interface import LintResult
-from komodo_guard.rules.interface import Finding, Severity
+from komodo_guard.rules.interface import Finding, Location, Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -21,7 +21,7 @@ def format_finding(finding: Finding, *, colour: bool = False) -> str:
     location = finding.location
     where = ""
     if location is not None:
-        where = f"{location.path}:{location.line}:{location.column}: "
+        where = f"{_position(location)}: "
     elif finding.resource is not None:
         where = f"{finding.resource}: "
     severity = _paint(finding.severity.label, _COLOURS[finding.severity], colour)
@@ -29,6 +29,16 @@ def format_finding(finding: Finding, *, colour: bool = False) -> str:
     if finding.hint:
         line += f"\n    hint: {finding.hint}"
     return line
+
+
+def _position(location: Location) -> str:
+    """``path:line:column``, without the parts it lacks (a whole file is
+    ``path`` alone, a whole line ``path:line``)."""
+    if not location.line:
+        return location.path
+    if not location.column:
+        return f"{location.path}:{location.line}"
+    return f"{location.path}:{location.line}:{location.column}"
 
 
 def render(result: LintResult, *, colour: bool = False) -> str:

@@ -90,12 +90,17 @@ def _summary(result: CheckResult) -> str:
     for row in result.secrets:
         counts[row.status] += 1
     parts = [f"{count} {status}" for status, count in counts.items()]
-    blanked = f", {len(result.blanked)} secret Variable(s) a sync would blank"
+    blanked = f", {_count(len(result.blanked), 'secret Variable')} a sync would blank"
     return (
-        f"{len(result.secrets)} secret(s): {', '.join(parts)}"
+        f"{_count(len(result.secrets), 'secret')}: {', '.join(parts)}"
         + (blanked if result.blanked else "")
         + f"; exit {result.exit_code}"
     )
+
+
+def _count(count: int, noun: str) -> str:
+    """``1 secret``, ``2 secrets``, ``0 secrets``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _detail(cell: Cell) -> str:

@@ -19,7 +19,7 @@ def test_without_the_extra_the_table_names_it(monkeypatch: pytest.MonkeyPatch) -
         parse_channel(1, {"type": "apprise", "url": "tgram://bot/chat"})
 
     assert str(caught.value) == (
-        '[[notify.channel]] #1 key `type`: "apprise" needs the optional extra: '
+        '[[notify.channel]] #2 key `type`: "apprise" needs the optional extra: '
         "pip install 'komodo-guard[apprise]'"
     )
     assert "bot" not in str(caught.value)

@@ -135,7 +135,7 @@ def test_an_unset_url_variable_stops_the_watcher_start() -> None:
 def test_a_bad_url_is_refused_at_parse(url: str, problem: str) -> None:
     with pytest.raises(NotifyConfigError) as refused:
         parse_channel(0, {"type": "ntfy", "url": url})
-    assert str(refused.value) == f"[[notify.channel]] #0 key `url`: {problem}"
+    assert str(refused.value) == f"[[notify.channel]] #1 key `url`: {problem}"
 
 
 def test_the_topic_is_masked_in_a_refusal(

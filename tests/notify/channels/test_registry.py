@@ -39,14 +39,14 @@ def errors(tables: Sequence[Mapping[str, object]]) -> str:
 
 def test_missing_type_lists_the_types() -> None:
     assert errors([{"name": "x"}]) == (
-        "[[notify.channel]] #0 key `type`: is missing (one of discord, slack, "
+        "[[notify.channel]] #1 key `type`: is missing (one of discord, slack, "
         "ntfy, gotify, pushover, email, webhook, apprise)"
     )
 
 
 def test_unknown_type() -> None:
     assert errors([MINIMAL["slack"] | {"type": "slak"}]).startswith(
-        "[[notify.channel]] #0 key `type`: is 'slak', not a channel type"
+        "[[notify.channel]] #1 key `type`: is 'slak', not a channel type"
     )
 
 
@@ -54,14 +54,14 @@ def test_unknown_key_suggests_the_likely_one() -> None:
     table = {"type": "ntfy", "url": "https://n.example/t", "tokn": "x"}
 
     assert errors([{"type": "slack", **MINIMAL["slack"]}, table]) == (
-        "[[notify.channel]] #1 key `tokn`: unknown key; did you mean `token`? "
+        "[[notify.channel]] #2 key `tokn`: unknown key; did you mean `token`? "
         "(allowed: type, name, timeout, url, token)"
     )
 
 
 def test_missing_required_key() -> None:
     assert errors([{"type": "gotify", "url": "https://g.example"}]) == (
-        "[[notify.channel]] #0 key `token`: is missing (a value or `env:VAR_NAME`)"
+        "[[notify.channel]] #1 key `token`: is missing (a value or `env:VAR_NAME`)"
     )
 
 
@@ -72,7 +72,7 @@ def test_duplicate_names() -> None:
     ]
 
     assert errors(tables) == (
-        "[[notify.channel]] #1 key `name`: 'slack' is already the name of #0: "
+        "[[notify.channel]] #2 key `name`: 'slack' is already the name of #1: "
         "give each channel its own `name`"
     )
 
@@ -89,7 +89,7 @@ def test_duplicate_names() -> None:
 def test_bad_values(change: dict[str, object], message: str) -> None:
     table = {"type": "ntfy", "url": "https://n.example/t", **change}
 
-    assert errors([table]) == f"[[notify.channel]] #0 {message}"
+    assert errors([table]) == f"[[notify.channel]] #1 {message}"
 
 
 def test_literal_webhook_url_is_checked_but_never_shown() -> None:
@@ -98,7 +98,7 @@ def test_literal_webhook_url_is_checked_but_never_shown() -> None:
     message = errors([table])
 
     assert message == (
-        "[[notify.channel]] #0 key `url`: must start with http:// or https://"
+        "[[notify.channel]] #1 key `url`: must start with http:// or https://"
     )
 
 
@@ -106,7 +106,7 @@ def test_env_reference_must_name_a_variable() -> None:
     table = {"type": "webhook", "url": "env:not a name"}
 
     assert errors([table]) == (
-        "[[notify.channel]] #0 key `url`: names no valid variable after `env:`"
+        "[[notify.channel]] #1 key `url`: names no valid variable after `env:`"
     )
 
 
@@ -124,4 +124,15 @@ def test_literal_secret_repr_is_masked() -> None:
 
 
 def test_table_must_be_a_table() -> None:
-    assert errors(["discord"]) == "[[notify.channel]] #0: must be a table"  # type: ignore[list-item]
+    assert errors(["discord"]) == "[[notify.channel]] #1: must be a table"  # type: ignore[list-item]
+
+
+def test_tables_are_counted_from_one_as_the_file_reads() -> None:
+    from komodo_guard.notify.interface import NotifyConfigError, ordinal
+
+    assert [ordinal(index) for index in (0, 1, 9)] == ["#1", "#2", "#10"]
+    error = NotifyConfigError(0, "url", "is missing")
+    assert (error.index, str(error)) == (
+        0,
+        "[[notify.channel]] #1 key `url`: is missing",
+    )

@@ -174,7 +174,7 @@ def test_password_over_plain_is_a_configuration_error() -> None:
         parse_channel(3, table(25, username="kg", password="hunter2"))
 
     assert str(caught.value) == (
-        "[[notify.channel]] #3 key `password`: would be sent unencrypted: "
+        "[[notify.channel]] #4 key `password`: would be sent unencrypted: "
         'set security = "starttls" or "ssl"'
     )
     assert caught.value.index == 3

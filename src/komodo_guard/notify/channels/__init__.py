@@ -22,7 +22,12 @@ from komodo_guard.notify.channels import (
     smtp,
     webhook,
 )
-from komodo_guard.notify.interface import Channel, ChannelTable, NotifyConfigError
+from komodo_guard.notify.interface import (
+    Channel,
+    ChannelTable,
+    NotifyConfigError,
+    ordinal,
+)
 
 TYPES: Mapping[str, ModuleType] = MappingProxyType(
     {
@@ -61,8 +66,8 @@ def parse_channels(tables: Sequence[Mapping[str, Any]]) -> tuple[Channel, ...]:
             raise NotifyConfigError(
                 index,
                 "name",
-                f"{channel.name!r} is already the name of #{seen[channel.name]}: "
-                "give each channel its own `name`",
+                f"{channel.name!r} is already the name of "
+                f"{ordinal(seen[channel.name])}: give each channel its own `name`",
             )
         seen[channel.name] = index
     return channels
