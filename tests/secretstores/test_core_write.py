@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import stat
 import tempfile
 import tomllib
@@ -269,6 +270,81 @@ def test_env_twice_is_harmless(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="cannot read: No such file"):
         write_core_config(tmp_path / "core.config.toml", "a", SecretValue("x"))
+
+
+# Replacing the file -----------------------------------------------------------
+
+ENV_KEY = "KOMODO_DATABASE_PASSWORD"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        ("core.config.toml", CONFIG, "database.password"),
+        ("compose.env", COMPOSE_ENV, ENV_KEY),
+    ],
+)
+def test_a_symbolic_link_is_written_through(
+    tmp_path: Path, name: str, text: str, key: str
+) -> None:
+    (tmp_path / "etc").mkdir()
+    target = config(tmp_path / "etc", text, name)
+    link = tmp_path / name
+    link.symlink_to(target)
+    assert write_core_config(link, key, SecretValue("l1nk"))
+    assert link.is_symlink()
+    assert "l1nk" in target.read_text()
+    assert (tmp_path / "etc" / f"{name}.bak").read_text() == text
+    assert listing(tmp_path) == sorted(["etc", name])
+    assert listing(tmp_path / "etc") == [name, f"{name}.bak"]
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        ("core.config.toml", CONFIG, "database.password"),
+        ("compose.env", f"{ENV_KEY}=a\nKOMODO_MONGO_PASSWORD=a\n", ENV_KEY),
+    ],
+)
+def test_owner_and_group_are_kept(
+    tmp_path: Path, name: str, text: str, key: str
+) -> None:
+    path = config(tmp_path, text, name)
+    os.chown(path, NOBODY, NOBODY)
+    path.chmod(0o640)
+    assert write_core_config(path, key, SecretValue("0wn"))
+    status = path.stat()
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (
+        NOBODY,
+        NOBODY,
+        0o640,
+    )
+    backup = (tmp_path / f"{name}.bak").stat()
+    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+    assert (tmp_path / f"{name}.bak").read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "key"),
+    [
+        ("core.config.toml", CONFIG, "database.password"),
+        ("compose.env", COMPOSE_ENV, ENV_KEY),
+    ],
+)
+def test_an_owner_that_cannot_be_kept_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, key: str
+) -> None:
+    path = config(tmp_path, text, name)
+    owner = path.stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 4242)
+    with pytest.raises(WriteError, match=f"{path} belongs to uid {owner}, gid "):
+        write_core_config(path, key, SecretValue("x"))
+    assert path.read_text() == text
+    assert listing(tmp_path) == [name]
 
 
 # Secrecy ----------------------------------------------------------------------

@@ -4,6 +4,11 @@ Komodo Variables (``UpdateVariableValue``), also inside a whole rotation."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -19,6 +24,7 @@ from komodo_guard.secrets.value import SecretValue
 from komodo_guard.secrets.writers import (
     WriteError,
     env_literal,
+    env_value_problem,
     write_env_file,
     write_komodo_variable,
 )
@@ -36,7 +42,7 @@ def test_only_the_last_assignment_line_is_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "a.env"
     path.write_text('K=first\r\n# note\nK="old" # comment\r\nZ=2\n')
     assert write_env_file(path, "K", NEW) is True
-    assert path.read_bytes() == b"K=first\r\n# note\nK=n3w-value_X\r\nZ=2\n"
+    assert path.read_bytes() == (b"K=first\r\n# note\nK=n3w-value_X # comment\r\nZ=2\n")
     assert (tmp_path / "a.env.bak").read_bytes() == (
         b'K=first\r\n# note\nK="old" # comment\r\nZ=2\n'
     )
@@ -65,11 +71,56 @@ def test_special_values_read_back_as_written(tmp_path: Path, value: str) -> None
     assert read(path, "K") == value
 
 
-@pytest.mark.parametrize("value", ["it's", "two\nlines"])
+REFUSED = r"a single quote \('\) or a line break"
+
+
+@pytest.mark.parametrize("value", ["it's", "two\nlines", "carriage\rreturn"])
 def test_values_a_dotenv_cannot_hold_are_refused(value: str) -> None:
-    with pytest.raises(WriteError, match="quote or a line break") as caught:
+    with pytest.raises(WriteError, match=REFUSED) as caught:
         env_literal(SecretValue(value))
     assert value not in str(caught.value)
+    assert env_value_problem(SecretValue(value)) is not None
+
+
+@pytest.mark.parametrize("value", ['with "double" quotes', "plain", "a#b $x"])
+def test_values_a_dotenv_can_hold_have_no_problem(value: str) -> None:
+    assert env_value_problem(SecretValue(value)) is None
+
+
+def test_a_refused_value_names_the_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "a.env"
+    path.write_text("K=old\n")
+    with pytest.raises(WriteError, match=REFUSED) as caught:
+        write_env_file(path, "K", SecretValue("it's Zq~secret"))
+    assert str(caught.value).startswith(f"{path}: K cannot hold the new value: ")
+    assert "Zq~" not in str(caught.value)
+    assert path.read_text() == "K=old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.env"]
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "written"),
+    [
+        ('API_TOKEN="x" # comment', "n3w", "API_TOKEN=n3w # comment"),
+        ("API_TOKEN='x'   # two  spaces", "n3w", "API_TOKEN=n3w   # two  spaces"),
+        ('API_TOKEN="x"# tight', "n3w", "API_TOKEN=n3w # tight"),
+        ('API_TOKEN="x"\t# tab', "n3w", "API_TOKEN=n3w # tab"),
+        ('API_TOKEN="a \\" b" # c', "n3w", "API_TOKEN=n3w # c"),
+        ("API_TOKEN=x # comment", "n 3w", "API_TOKEN='n 3w' # comment"),
+        ("  export API_TOKEN=x # c", "n3w", "  export API_TOKEN=n3w # c"),
+        ("API_TOKEN=x#not-a-comment", "n3w", "API_TOKEN=n3w"),
+        ('API_TOKEN="x" trailing', "n3w", "API_TOKEN=n3w"),
+        ("API_TOKEN=x   ", "n3w", "API_TOKEN=n3w"),
+    ],
+)
+def test_an_inline_comment_is_kept(
+    tmp_path: Path, line: str, value: str, written: str
+) -> None:
+    path = tmp_path / "a.env"
+    path.write_text(f"A=1\n{line}\nB=2\n")
+    assert write_env_file(path, "API_TOKEN", SecretValue(value))
+    assert path.read_text() == f"A=1\n{written}\nB=2\n"
+    assert read(path, "API_TOKEN") == value
 
 
 def test_a_multi_line_value_is_not_half_rewritten(tmp_path: Path) -> None:
@@ -85,6 +136,114 @@ def test_a_multi_line_value_is_not_half_rewritten(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_a_write_error(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="cannot read"):
         write_env_file(tmp_path / "missing.env", "K", NEW)
+
+
+def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "a.env"
+    target.write_text("K=old\n")
+    target.chmod(0o640)
+    link = tmp_path / "a.env"
+    link.symlink_to(Path("real") / "a.env")
+    assert write_env_file(link, "K", NEW)
+    assert link.is_symlink()
+    assert os.readlink(link) == str(Path("real") / "a.env")
+    assert target.read_text() == "K=n3w-value_X\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert (tmp_path / "real" / "a.env.bak").read_text() == "K=old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.env", "real"]
+    assert not write_env_file(link, "K", NEW)
+
+
+NOBODY = 65534
+as_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root"
+)
+
+
+@as_root
+def test_owner_and_group_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "a.env"
+    path.write_text("K=old\n")
+    os.chown(path, NOBODY, NOBODY)
+    path.chmod(0o640)
+    assert write_env_file(path, "K", NEW)
+    status = path.stat()
+    assert (status.st_uid, status.st_gid) == (NOBODY, NOBODY)
+    assert stat.S_IMODE(status.st_mode) == 0o640
+    backup = (tmp_path / "a.env.bak").stat()
+    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+    assert stat.S_IMODE(backup.st_mode) == 0o600
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder anyone may write (pytest's own are root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="kg-owner-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def as_nobody(action: Callable[[], object]) -> str:
+    """Run ``action`` in a child process as uid and gid 65534 (nobody,
+    nogroup); what it raised, or "ok"."""
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        said = "ok"
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            action()
+        except BaseException as error:
+            said = f"{type(error).__name__}: {error}"
+        finally:
+            os.write(writer, said.encode())
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        said = pipe.read().decode()
+    os.waitpid(child, 0)
+    return said
+
+
+@as_root
+def test_a_file_another_user_owns_is_refused(shared_folder: Path) -> None:
+    path = shared_folder / "a.env"
+    path.write_text("K=old\n")
+    os.chown(path, 0, NOBODY)
+    path.chmod(0o660)  # nobody may write it through its group
+    said = as_nobody(lambda: write_env_file(path, "K", NEW))
+    assert said.startswith(f"WriteError: {path} belongs to uid 0, gid {NOBODY}")
+    assert "run as root or as its owner" in said
+    assert path.read_text() == "K=old\n"
+    assert (path.stat().st_uid, path.stat().st_gid) == (0, NOBODY)
+    assert sorted(p.name for p in shared_folder.iterdir()) == ["a.env"]
+
+
+@as_root
+def test_its_owner_may_rewrite_a_file(shared_folder: Path) -> None:
+    path = shared_folder / "a.env"
+    path.write_text("K=old\n")
+    os.chown(path, NOBODY, NOBODY)
+    assert as_nobody(lambda: write_env_file(path, "K", NEW)) == "ok"
+    assert path.read_text() == "K=n3w-value_X\n"
+    assert (path.stat().st_uid, path.stat().st_gid) == (NOBODY, NOBODY)
+
+
+def test_temporaries_a_killed_run_left_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "a.env"
+    path.write_text("K=old\n")
+    leftovers = [".a.env.4242.tmp", ".a.env.bak.4243.tmp"]
+    kept = [".a.env.x.tmp", ".b.env.4242.tmp", "a.env.4242.tmp", ".a.env.4242.tmp~"]
+    for name in leftovers + kept:
+        (tmp_path / name).write_text("K=half-written\n")
+    (tmp_path / ".a.env.99.tmp").mkdir()
+    assert write_env_file(path, "K", NEW)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["a.env", "a.env.bak", ".a.env.99.tmp", *kept])
 
 
 class FakeCore:

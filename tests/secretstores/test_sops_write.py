@@ -268,6 +268,150 @@ def test_sops_index() -> None:
     assert sops_index(('a"b', "c\\d")) == '["a"b"]["c\\d"]'
 
 
+# Replacing the file ----------------------------------------------------------
+
+
+def test_a_symbolic_link_is_written_through(
+    store: Path, key: AgeKey, binary: str
+) -> None:
+    (store / "real").mkdir()
+    target = encrypt(YAML, store / "real" / "secrets.yaml", key.recipient)
+    target.chmod(0o640)
+    original = target.read_bytes()
+    link = store / "secrets.yaml"
+    link.symlink_to(Path("real") / "secrets.yaml")
+    keys = ("database", "password")
+    assert write_sops_value(link, keys, None, SecretValue("l1nk"), environ(key), binary)
+    assert link.is_symlink()
+    assert values(target, key)[keys] == "l1nk"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert (store / "real" / "secrets.yaml.bak").read_bytes() == original
+    assert listing(store) == ["real", "secrets.yaml"]
+    assert listing(store / "real") == ["secrets.yaml", "secrets.yaml.bak"]
+
+
+NOBODY = 65534
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+def test_owner_and_group_are_kept(store: Path, key: AgeKey, binary: str) -> None:
+    path = encrypt(YAML, store / "secrets.yaml", key.recipient)
+    os.chown(path, NOBODY, NOBODY)
+    path.chmod(0o640)
+    keys = ("database", "password")
+    assert write_sops_value(path, keys, None, SecretValue("0wn"), environ(key), binary)
+    status = path.stat()
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (
+        NOBODY,
+        NOBODY,
+        0o640,
+    )
+    backup = (store / "secrets.yaml.bak").stat()
+    assert (backup.st_uid, backup.st_gid) == (NOBODY, NOBODY)
+    assert values(path, key)[keys] == "0wn"
+
+
+def test_an_owner_that_cannot_be_kept_is_refused(
+    store: Path, key: AgeKey, binary: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = encrypt(YAML, store / "secrets.yaml", key.recipient)
+    original = path.read_bytes()
+    owner = path.stat().st_uid
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 4242)
+    keys = ("database", "password")
+    with pytest.raises(WriteError, match=f"{path} belongs to uid {owner}, gid "):
+        write_sops_value(path, keys, None, SecretValue("x"), environ(key), binary)
+    assert path.read_bytes() == original
+    assert listing(store) == ["secrets.yaml"]
+
+
+@pytest.mark.parametrize("succeed", [True, False])
+def test_a_temporary_that_cannot_be_removed_hides_nothing(
+    store: Path,
+    key: AgeKey,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    succeed: bool,
+) -> None:
+    path = encrypt(YAML, store / "secrets.yaml", key.recipient)
+    binary = sops_binary() if succeed else fake_sops(tmp_path / "bin", "exit(3)")
+    unlink = os.unlink
+
+    def refused(target: object, *args: object, **kwargs: object) -> None:
+        if str(target).endswith(".sops-tmp"):  # the folder turned read-only
+            raise PermissionError(13, "Permission denied", str(target))
+        unlink(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refused)
+    keys = ("database", "password")
+    if succeed:
+        assert write_sops_value(
+            path, keys, None, SecretValue("v"), environ(key), binary
+        )
+        assert values(path, key)[keys] == "v"
+    else:
+        with pytest.raises(WriteError, match=r"sops set failed \(exit 3\)"):
+            write_sops_value(path, keys, None, SecretValue("v"), environ(key), binary)
+
+
+def test_copies_a_killed_run_left_are_removed(
+    store: Path, key: AgeKey, binary: str
+) -> None:
+    path = encrypt(YAML, store / "secrets.yaml", key.recipient)
+    leftovers = [".secrets.yaml.0123456789ab.sops-tmp", ".secrets.yaml.bak.77.tmp"]
+    kept = [
+        ".secrets.yaml.0123456789AB.sops-tmp",
+        ".secrets.yaml.0123456789a.sops-tmp",
+        ".secrets.yaml.notes.sops-tmp",
+        ".other.yaml.0123456789ab.sops-tmp",
+        "secrets.yaml.0123456789ab.sops-tmp",
+    ]
+    for name in leftovers + kept:
+        (store / name).write_bytes(path.read_bytes())
+    keys = ("database", "password")
+    assert write_sops_value(path, keys, None, SecretValue("v"), environ(key), binary)
+    assert listing(store) == sorted(["secrets.yaml", "secrets.yaml.bak", *kept])
+
+
+def test_sops_sees_only_the_environment_it_needs(
+    store: Path, key: AgeKey, tmp_path: Path
+) -> None:
+    path = encrypt(YAML, store / "secrets.yaml", key.recipient)
+    dump = tmp_path / "environments.jsonl"
+    probe = fake_sops(
+        tmp_path / "bin",
+        f"import os\nwith open({str(dump)!r}, 'a') as out:\n"
+        "    out.write(json.dumps(dict(os.environ)) + '\\n')\n"
+        "if '--version' in sys.argv: print('sops 3.11.0')\nelse: sys.exit(1)",
+    )
+    needed = {
+        **environ(key),
+        "HOME": str(tmp_path / "home"),
+        "TMPDIR": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "GNUPGHOME": str(tmp_path / "gnupg"),
+        "SOPS_PGP_FP": "0000000000000000000000000000000000000000",
+    }
+    unrelated = {
+        "GITHUB_TOKEN": "ghp_Zq~token",
+        "KOMODO_API_SECRET": "Zq~secret",
+        "AWS_SECRET_ACCESS_KEY": "Zq~aws",
+        "PYTHONPATH": str(tmp_path),
+        "XSOPS_TRAP": "1",
+    }
+    everything = {**needed, **unrelated, "SOPS_DISABLE_VERSION_CHECK": "0"}
+    assert find_sops(everything, probe) == probe
+    with pytest.raises(WriteError, match=r"sops set failed \(exit 1\)"):
+        write_sops_value(
+            path, ("database", "password"), None, SecretValue("v"), everything, probe
+        )
+    seen = [json.loads(line) for line in dump.read_text().splitlines()]
+    expected = {**needed, "SOPS_DISABLE_VERSION_CHECK": "1"}
+    assert seen == [expected, expected]
+
+
 # Finding the binary ----------------------------------------------------------
 
 

@@ -16,10 +16,12 @@ Two kinds of file, told apart by the name as the ``core-config`` place does:
   by :func:`komodo_guard.secrets.writers.write_env_file`.
 
 A key the file does not set, or a TOML value that is not a string, is
-refused: rotate changes settings, it does not invent them. The old file is
-kept as ``<file>.bak`` (mode 0600) and the new one replaces it atomically,
-keeping its mode. Errors are :class:`WriteError` naming the file and key,
-never a value nor a line of the file.
+refused: rotate changes settings, it does not invent them. The file is
+replaced the way every writer replaces one
+(:mod:`komodo_guard.secrets.writers`): through a symbolic link, atomically,
+keeping mode, owner and group, the old file kept as ``<file>.bak`` (mode
+0600). Errors are :class:`WriteError` naming the file and key, never a value
+nor a line of the file.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import copy
 import hmac
 import re
-import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,13 @@ from tomlkit.items import String
 
 from komodo_guard.secrets.places.core_config import MAX_CONFIG_BYTES, aliases
 from komodo_guard.secrets.value import SecretValue
-from komodo_guard.secrets.writers import WriteError, replace_file, write_env_file
+from komodo_guard.secrets.writers import (
+    WriteError,
+    keep_backup,
+    read_original,
+    rewrite,
+    write_env_file,
+)
 from komodo_guard.workspace.envfile import dotenv_entries
 
 _NOT_LITERAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
@@ -64,18 +71,6 @@ def write_core_config(path: Path, key: str, value: SecretValue) -> bool:
     return _write_env(path, key, value)
 
 
-def _read(path: Path) -> tuple[str, int]:
-    """The file's text and permission bits."""
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise WriteError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes")
-        return path.read_bytes().decode("utf-8"), stat.S_IMODE(path.stat().st_mode)
-    except OSError as error:
-        raise WriteError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise WriteError(f"{path}: not UTF-8 text") from None
-
-
 def _same(left: str, right: SecretValue) -> bool:
     return hmac.compare_digest(left.encode(), right.reveal().encode())
 
@@ -84,10 +79,10 @@ def _same(left: str, right: SecretValue) -> bool:
 
 
 def _write_toml(path: Path, key: str, value: SecretValue) -> bool:
-    text, mode = _read(path)
+    original = read_original(path, MAX_CONFIG_BYTES)
     try:
-        before = tomllib.loads(text)
-        document = tomlkit.parse(text)
+        before = tomllib.loads(original.text)
+        document = tomlkit.parse(original.text)
     except (tomllib.TOMLDecodeError, TOMLKitError, ValueError):
         # The parser's message may quote the line, and the line may be a secret.
         raise WriteError(f"{path}: not valid TOML") from None
@@ -98,8 +93,7 @@ def _write_toml(path: Path, key: str, value: SecretValue) -> bool:
     table[parts[-1]] = _string_like(old, value, f"{path}: {key}")
     new_text = tomlkit.dumps(document)
     _check_toml(path, key, before, new_text, value)
-    replace_file(path.with_name(path.name + ".bak"), text, 0o600)
-    replace_file(path, new_text, mode)
+    rewrite(original, new_text)
     return True
 
 
@@ -173,8 +167,8 @@ def _without(data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
 def _write_env(path: Path, key: str, value: SecretValue) -> bool:
     if key.endswith(_FILE_SUFFIX):
         raise WriteError(f"{path}: {key} {_IN_CONTAINER}")
-    text, _ = _read(path)
-    names = {entry.key for entry in dotenv_entries(text)}
+    original = read_original(path, MAX_CONFIG_BYTES)
+    names = {entry.key for entry in dotenv_entries(original.text)}
     spellings = (key, *aliases(key))
     for name in spellings:
         if name + _FILE_SUFFIX in names:
@@ -188,5 +182,5 @@ def _write_env(path: Path, key: str, value: SecretValue) -> bool:
     written = [write_env_file(path, name, value) for name in present]
     if any(written) and len(present) > 1:
         # Each write kept the file before it; the backup is the file before all.
-        replace_file(path.with_name(path.name + ".bak"), text, 0o600)
+        keep_backup(original)
     return any(written)

@@ -6,8 +6,11 @@ recipient keeps access. sops never touches the real file: it edits a copy in
 the same folder (mode 0600), and that copy replaces the file only after it is
 decrypted here (:mod:`komodo_guard.secrets.sops`) and found sound: its MAC
 valid, the key holding the new value, every other value and every recipient
-(age, PGP, KMS, ...) as before. The old file is kept as ``<file>.bak``
-(mode 0600); the new one takes the old one's mode.
+(age, PGP, KMS, ...) as before. The file is replaced the way every writer
+replaces one (:mod:`komodo_guard.secrets.writers`): through a symbolic link,
+keeping mode, owner and group, the old file kept as ``<file>.bak`` (mode
+0600). A copy a killed run left (``.<file>.<12 hex digits>.sops-tmp``) is
+removed before a new one is made.
 
 How sops is called, found by experiment with sops 3.11:
 
@@ -19,6 +22,13 @@ How sops is called, found by experiment with sops 3.11:
   takes the rest literally); a key holding ``[`` cannot be expressed;
 - ``SOPS_DISABLE_VERSION_CHECK=1`` is always set, or sops asks GitHub for
   its latest release.
+
+sops sees only the part of the environment it needs: ``PATH``, ``HOME``,
+``TMPDIR``, ``LANG``, ``LC_*``, ``XDG_CONFIG_HOME``, ``GNUPGHOME`` and every
+``SOPS_*`` variable (``SOPS_AGE_KEY_FILE`` and the like); the tokens of other
+tools (``GITHUB_TOKEN``, Komodo's API secret, cloud credentials) stay out of
+its reach. No cloud credential is needed: the file's data key is opened with
+an age identity, as everywhere in this package.
 
 Errors are :class:`~komodo_guard.secrets.writers.WriteError` naming the file
 and key, never a value; a line sops prints is shown only when it does not
@@ -55,10 +65,24 @@ from komodo_guard.secrets.sops import (
     format_of,
 )
 from komodo_guard.secrets.value import SecretValue
-from komodo_guard.secrets.writers import WriteError, replace_file
+from komodo_guard.secrets.writers import (
+    Keep,
+    Original,
+    WriteError,
+    check_owner,
+    discard,
+    keep_backup,
+    read_original,
+    remove_leftovers,
+    sync_folder,
+)
 
 MIN_SOPS = (3, 10)
 NO_VERSION_CHECK = {"SOPS_DISABLE_VERSION_CHECK": "1"}
+PASSED_NAMES = frozenset(
+    {"PATH", "HOME", "TMPDIR", "LANG", "XDG_CONFIG_HOME", "GNUPGHOME"}
+)
+PASSED_PREFIXES = ("LC_", "SOPS_")
 VERSION_TIMEOUT = 10.0
 
 _VERSION = re.compile(r"\bsops (\d+)\.(\d+)(?:\.(\d+))?")
@@ -67,6 +91,7 @@ _PER_WRITE = frozenset({"enc", "created_at"})
 _METADATA = "sops"
 _DOTENV_METADATA = "sops_"
 _SHOWN_CHARS = 200
+_TEMPORARY_BYTES = 6
 
 Recipient = tuple[KeyPath, str]
 """One field that names a recipient: where it is in the metadata, and its text."""
@@ -138,8 +163,14 @@ def _dotted(version: tuple[int, ...]) -> str:
 
 
 def _child_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` with the version check off (it would contact GitHub)."""
-    return {**environ, **NO_VERSION_CHECK}
+    """What sops sees of ``environ``: the variables it reads, nothing else,
+    and the version check off (it would contact GitHub)."""
+    passed = {
+        name: text
+        for name, text in environ.items()
+        if name in PASSED_NAMES or name.startswith(PASSED_PREFIXES)
+    }
+    return {**passed, **NO_VERSION_CHECK}
 
 
 def write_sops_value(
@@ -157,7 +188,7 @@ def write_sops_value(
     _check_writable(key, value, where)
     kind = _format(path, fmt)
     identities = _identities(environ)
-    text, mode = _read(path)
+    original = read_original(path)
     before = _open(path, kind, identities)
     current = before.document.get(key)
     if current is None:
@@ -167,16 +198,17 @@ def write_sops_value(
         )
     if _same(current, value):
         return False
+    check_owner(original)
     call = _SetCall(binary, kind, key, value, environ, timeout, where)
-    temporary = _copy_beside(path, text)
+    temporary = _copy_beside(original, where)
     try:
         _sops_set(call, temporary, current)
         _check_result(_reopen(temporary, kind, identities, where), before, call)
-        _seal(temporary, mode, where)
-        replace_file(path.with_name(path.name + ".bak"), text, 0o600)
-        _move(temporary, path)
+        _seal(temporary, original.keep, where)
+        keep_backup(original)
+        _move(temporary, original.path)
     finally:
-        temporary.unlink(missing_ok=True)
+        discard(temporary)
     return True
 
 
@@ -207,17 +239,6 @@ def _identities(environ: Mapping[str, str]) -> tuple[Identity, ...]:
         raise WriteError(str(error)) from None
 
 
-def _read(path: Path) -> tuple[str, int]:
-    """The file's text and permission bits."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-        return text, stat.S_IMODE(path.stat().st_mode)
-    except OSError as error:
-        raise WriteError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise WriteError(f"{path}: not UTF-8 text") from None
-
-
 def _open(path: Path, kind: str, identities: tuple[Identity, ...]) -> _Opened:
     try:
         document = decrypt_file(path, identities, kind)
@@ -243,21 +264,31 @@ def _same(left: SecretValue, right: SecretValue) -> bool:
     return hmac.compare_digest(left.reveal().encode(), right.reveal().encode())
 
 
-def _copy_beside(path: Path, text: str) -> Path:
-    """A new file in ``path``'s folder (mode 0600) holding ``text``."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.sops-tmp")
+def _copy_beside(original: Original, where: str) -> Path:
+    """A new file beside ``original`` (mode 0600) holding its text, once the
+    copies a killed run left are gone."""
+    path = original.path
+    remove_leftovers(path, _temporaries(path.name))
+    token = secrets.token_hex(_TEMPORARY_BYTES)
+    temporary = path.with_name(f".{path.name}.{token}.sops-tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
     try:
         descriptor = os.open(temporary, flags, 0o600)
     except OSError as error:
-        raise WriteError(f"{path}: cannot write beside it: {error.strerror}") from None
+        raise WriteError(f"{where}: cannot write beside it: {error.strerror}") from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.write(original.text)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise WriteError(f"{path}: cannot write beside it: {error.strerror}") from None
+        discard(temporary)
+        raise WriteError(f"{where}: cannot write beside it: {error.strerror}") from None
     return temporary
+
+
+def _temporaries(name: str) -> re.Pattern[str]:
+    """Names :func:`_copy_beside` gives its copies of the file ``name``."""
+    digits = 2 * _TEMPORARY_BYTES
+    return re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{{digits}}}\.sops-tmp")
 
 
 def sops_index(key: KeyPath) -> str:
@@ -307,9 +338,9 @@ def _first_line(text: str) -> str:
     return line if len(line) <= _SHOWN_CHARS else line[: _SHOWN_CHARS - 1] + "…"
 
 
-def _seal(temporary: Path, mode: int, where: str) -> None:
-    """Give sops's output the original's mode and flush it to disk; refuse
-    anything but a regular file."""
+def _seal(temporary: Path, keep: Keep, where: str) -> None:
+    """Give sops's output the original's owner and mode and flush it to disk;
+    refuse anything but a regular file."""
     try:
         descriptor = os.open(temporary, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError as error:
@@ -317,7 +348,9 @@ def _seal(temporary: Path, mode: int, where: str) -> None:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise WriteError(f"{where}: sops did not leave a regular file")
-        os.fchmod(descriptor, mode)
+        # chown first: it clears the set-user-ID and set-group-ID bits.
+        os.fchown(descriptor, keep.uid, keep.gid)
+        os.fchmod(descriptor, keep.mode)
         os.fsync(descriptor)
     except OSError as error:
         raise WriteError(f"{where}: cannot write: {error.strerror}") from None
@@ -348,11 +381,7 @@ def _move(temporary: Path, path: Path) -> None:
     """Put ``temporary`` in ``path``'s place and flush the folder."""
     try:
         os.replace(temporary, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        sync_folder(path)
     except OSError as error:
         raise WriteError(f"{path}: cannot replace: {error.strerror}") from None
 
