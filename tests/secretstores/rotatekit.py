@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from komodo_guard.secrets.places.interface import Context, Found
 from komodo_guard.secrets.places.sops import SopsPlace
@@ -63,13 +64,29 @@ STACKS = [
 ]
 
 
+class RecreatingCore(CoreEmulator):
+    """The emulator, with ``docker compose up`` modelled for Stack ``worker``:
+    its deploy creates container ``worker-1`` again, its ``API_TOKEN`` taken
+    from the Komodo Variable as Komodo would interpolate it."""
+
+    container: FakeContainer | None = None
+
+    def dispatch(self, group: str, call: str, params: Any) -> bytes:
+        answer = super().dispatch(group, call, params)
+        if call == "DeployStack" and params.get("stack") == "worker" and self.container:
+            with self.state.lock:
+                value = str(self.state.variables["API_TOKEN"]["value"])
+            self.container.env = [f"API_TOKEN={value}", "X=1"]
+        return answer
+
+
 @dataclass
 class EveryKind:
     """The folder, the map, the stand-ins and the environment a run needs."""
 
     folder: Path
     map_path: Path
-    core: CoreEmulator
+    core: RecreatingCore
     github: FakeGithub
     engine: NamedEngine
     environ: dict[str, str]
@@ -141,7 +158,8 @@ def every_kind(folder: Path) -> Iterator[EveryKind]:
         "worker-1", project="workers", env=[f"API_TOKEN={OLD}", "X=1"]
     )
     with ExitStack() as stack:
-        core = stack.enter_context(CoreEmulator(scenario, update_seconds=0.05))
+        core = stack.enter_context(RecreatingCore(scenario, update_seconds=0.05))
+        core.container = container
         stack.enter_context(github_api(github))
         engine = stack.enter_context(named_engine([container]))
         map_path = folder / "komodo-guard.toml"

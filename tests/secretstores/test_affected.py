@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from komodo_guard.secrets.affected import Use, affected, variable_names
+from komodo_guard.secrets.affected import (
+    Use,
+    affected,
+    unmatched_files,
+    variable_names,
+)
 from komodo_guard.secrets.places.container import ContainerPlace
 from komodo_guard.secrets.places.core_config import CoreConfigPlace
 from komodo_guard.secrets.places.envfile import EnvFilePlace
@@ -94,3 +99,30 @@ def test_a_container_of_the_stacks_project_affects_it() -> None:
 def test_malformed_stacks_are_skipped() -> None:
     stacks: list[Any] = [{"name": 3}, {"name": "x", "config": "no"}, {}]
     assert affected(stacks, [VARIABLE], {}) == ()
+
+
+def test_an_absolute_run_directory_holds_the_stacks_files() -> None:
+    places: list[Place] = [EnvFilePlace("/srv/host1/.env", "API_TOKEN")]
+    stacks = [
+        stack("host1", files_on_host=True, run_directory="/srv/host1"),
+        stack("other", run_directory="/srv/host10"),
+        stack("relative", run_directory="srv/host1"),
+    ]
+    assert affected(stacks, places, {}) == (
+        Use("host1", "its folder on the host holds /srv/host1/.env"),
+    )
+
+
+def test_an_env_file_no_stack_reads_is_named() -> None:
+    places: list[Place] = [
+        EnvFilePlace("/etc/komodo/stacks/app/.env", "A"),
+        EnvFilePlace("/opt/elsewhere/.env", "A"),
+    ]
+    uses = affected([stack("app")], places, {})
+    assert unmatched_files(places, uses) == ("/opt/elsewhere/.env",)
+
+
+def test_a_container_use_names_its_container() -> None:
+    places: list[Place] = [ContainerPlace("db-1", "P")]
+    (use,) = affected([stack("db")], places, {"db-1": "db"})
+    assert use.container == "db-1"

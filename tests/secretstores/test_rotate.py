@@ -91,7 +91,7 @@ def values(folder: Path, port: int) -> tuple[str, str, str]:
 def test_plan_puts_database_users_first_and_dry_run_shows_no_value(
     setup: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert secrets_rotate("db", map_file=setup, dry_run=True) == 0
+    assert secrets_rotate("db", search=False, map_file=setup, dry_run=True) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert "1. change the password of MongoDB user komodo@127.0.0.1:" in lines[2]
@@ -123,7 +123,7 @@ def test_container_places_follow_and_sops_places_come_after_env_files(
     assert "not changed: container" in plan.render()
     second = plan_rotation(secret_map.secrets[1])
     assert second.labels == ("x.env: K", "s.yaml: k")
-    assert "afterwards: commit and push s.yaml (it lives in git)" in second.render()
+    assert "afterwards: commit and push s.yaml if it is kept in git" in second.render()
     with pytest.raises(RotateError, match="no place that rotate can write"):
         plan_rotation(secret_map.secrets[2])
 
@@ -131,7 +131,7 @@ def test_container_places_follow_and_sops_places_come_after_env_files(
 def test_rotation_changes_every_place_and_removes_the_journal(
     setup: Path, mongo: FakeMongo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert secrets_rotate("db", map_file=setup) == 0
+    assert secrets_rotate("db", search=False, map_file=setup) == 0
     first, second, accepts = values(setup.parent, mongo.port)
     assert first == second != OLD
     assert len(first) == 43  # token_urlsafe(32)
@@ -159,7 +159,7 @@ def test_rotation_changes_every_place_and_removes_the_journal(
 def test_new_value_can_come_from_a_file(setup: Path, mongo: FakeMongo) -> None:
     given = setup.parent / "new.txt"
     given.write_text("chosen-by-the-operator_1\n")
-    assert secrets_rotate("db", map_file=setup, new_value_file=given) == 0
+    assert secrets_rotate("db", search=False, map_file=setup, new_value_file=given) == 0
     assert values(setup.parent, mongo.port) == (
         "chosen-by-the-operator_1",
         "chosen-by-the-operator_1",
@@ -171,7 +171,7 @@ def test_preflight_refuses_disagreeing_copies_and_changes_nothing(
     setup: Path, mongo: FakeMongo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (setup.parent / "periphery.env").write_text("DB_PASSWORD=something-else\n")
-    assert secrets_rotate("db", map_file=setup) == 2
+    assert secrets_rotate("db", search=False, map_file=setup) == 2
     err = capsys.readouterr().err
     assert "pre-flight" in err
     assert "periphery.env: DB_PASSWORD: holds a different" in err
@@ -201,7 +201,7 @@ def test_preflight_refuses_a_read_only_env_file(
     setup: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (setup.parent / "periphery.env").chmod(0o400)
-    assert secrets_rotate("db", map_file=setup) == 2
+    assert secrets_rotate("db", search=False, map_file=setup) == 2
     assert "periphery.env: DB_PASSWORD: the file or its folder is not writable" in (
         capsys.readouterr().err
     )
@@ -211,7 +211,7 @@ def test_unreachable_database_fails_preflight(tmp_path: Path) -> None:
     with FakeMongo([]) as gone:
         port = gone.port
     path = make_setup(tmp_path, port)
-    assert secrets_rotate("db", map_file=path, timeout=1) == 2
+    assert secrets_rotate("db", search=False, map_file=path, timeout=1) == 2
     assert env_value(tmp_path, "compose.env", "KOMODO_DATABASE_PASSWORD") == OLD
 
 
@@ -221,21 +221,21 @@ def test_a_left_journal_blocks_a_new_rotation(
     journal = default_journal(load_secret_map(setup), "db")
     journal.parent.mkdir()
     journal.write_text("{}")
-    assert secrets_rotate("db", map_file=setup) == 2
+    assert secrets_rotate("db", search=False, map_file=setup) == 2
     assert "--resume" in capsys.readouterr().err
 
 
 def test_resume_or_rollback_without_a_journal_is_an_error(
     setup: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert secrets_rotate("db", map_file=setup, resume=True) == 2
-    assert secrets_rotate("db", map_file=setup, rollback=True) == 2
+    assert secrets_rotate("db", search=False, map_file=setup, resume=True) == 2
+    assert secrets_rotate("db", search=False, map_file=setup, rollback=True) == 2
     assert "no interrupted rotation" in capsys.readouterr().err
 
 
 def test_usage_errors(setup: Path) -> None:
     with pytest.raises(UsageError, match="at most one"):
-        secrets_rotate("db", map_file=setup, resume=True, rollback=True)
+        secrets_rotate("db", search=False, map_file=setup, resume=True, rollback=True)
     with pytest.raises(UsageError, match="no secret 'nope'"):
         secrets_rotate("nope", map_file=setup)
 
@@ -266,7 +266,9 @@ def test_a_failed_step_keeps_the_journal_and_resume_finishes(
     (setup.parent / "periphery.env").rmdir()
     (setup.parent / "periphery.env").write_text(PERIPHERY)
     assert (
-        secrets_rotate("db", map_file=setup, resume=True, journal_file=journal.path)
+        secrets_rotate(
+            "db", search=False, map_file=setup, resume=True, journal_file=journal.path
+        )
         == 0
     )
     first, second, accepts = values(setup.parent, mongo.port)
@@ -285,7 +287,9 @@ def test_rollback_restores_the_old_value_in_reverse_order(
     (setup.parent / "periphery.env").write_text(PERIPHERY)
     capsys.readouterr()
     assert (
-        secrets_rotate("db", map_file=setup, rollback=True, journal_file=journal.path)
+        secrets_rotate(
+            "db", search=False, map_file=setup, rollback=True, journal_file=journal.path
+        )
         == 0
     )
     assert values(setup.parent, mongo.port) == (OLD, OLD, "verified")
@@ -300,7 +304,7 @@ def test_redeploy_without_a_core_url_changes_nothing(
     setup: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("KOMODO_URL", raising=False)
-    assert secrets_rotate("db", map_file=setup, redeploy=["app"]) == 2
+    assert secrets_rotate("db", search=False, map_file=setup, redeploy=["app"]) == 2
     assert "cannot redeploy" in capsys.readouterr().err
     assert env_value(setup.parent, "compose.env", "KOMODO_DATABASE_PASSWORD") == OLD
 
@@ -320,7 +324,7 @@ def test_a_place_changed_behind_the_rotation_is_drift(
     with pytest.raises(VerifyError, match="KOMODO_DATABASE_PASSWORD: does not hold"):
         rotation.start()
     assert journal.read().statuses == ("done", "done", "done")
-    assert secrets_rotate("db", map_file=setup, resume=True) == 1
+    assert secrets_rotate("db", search=False, map_file=setup, resume=True) == 1
     captured = capsys.readouterr()
     assert "compose.env: KOMODO_DATABASE_PASSWORD: does not hold" in captured.err
     assert "tampered-value" not in captured.err
@@ -332,7 +336,7 @@ def test_a_new_value_equal_to_the_current_one_is_refused(
 ) -> None:
     given = setup.parent / "new.txt"
     given.write_text(OLD + "\n")
-    assert secrets_rotate("db", map_file=setup, new_value_file=given) == 2
+    assert secrets_rotate("db", search=False, map_file=setup, new_value_file=given) == 2
     assert "the same as the current one" in capsys.readouterr().err
     assert not default_journal(load_secret_map(setup), "db").exists()
 
@@ -341,4 +345,4 @@ def test_an_empty_new_value_file_is_a_usage_error(setup: Path) -> None:
     given = setup.parent / "new.txt"
     given.write_text("\n")
     with pytest.raises(UsageError, match="the new value\\) is empty"):
-        secrets_rotate("db", map_file=setup, new_value_file=given)
+        secrets_rotate("db", search=False, map_file=setup, new_value_file=given)

@@ -33,7 +33,7 @@ CRASH_POINTS = [
 RUN = (
     "import sys\nfrom pathlib import Path\n"
     "from komodo_guard.cli.rotate import secrets_rotate\n"
-    "sys.exit(secrets_rotate(sys.argv[1], map_file=Path(sys.argv[2]), "
+    "sys.exit(secrets_rotate(sys.argv[1], search=False, map_file=Path(sys.argv[2]), "
     "rollback=sys.argv[3] == 'rollback', timeout=5))\n"
 )
 
@@ -64,7 +64,7 @@ def test_resume_after_a_kill_finishes_the_rotation(tmp_path: Path, crash: str) -
         journal = journal_of(map_path)
         step, status = crash.split(":")
         assert journal.read().statuses[int(step) - 1] == status
-        assert secrets_rotate("db", map_file=map_path, resume=True) == 0
+        assert secrets_rotate("db", search=False, map_file=map_path, resume=True) == 0
         first, second, accepts = values(tmp_path, mongo.port)
         assert first == second
         assert first != OLD
@@ -79,7 +79,7 @@ def test_rollback_after_a_kill_restores_the_old_value(
     with FakeMongo([MongoUser("komodo", OLD, "admin")]) as mongo:
         map_path = make_setup(tmp_path, mongo.port)
         run_killed(map_path, crash)
-        assert secrets_rotate("db", map_file=map_path, rollback=True) == 0
+        assert secrets_rotate("db", search=False, map_file=map_path, rollback=True) == 0
         assert values(tmp_path, mongo.port) == (OLD, OLD, "verified")
         assert not journal_of(map_path).exists()
 
@@ -91,7 +91,7 @@ def test_a_killed_rollback_is_finished_by_resume(tmp_path: Path, crash: str) -> 
         run_killed(map_path, "3:done")
         run_killed(map_path, crash, "rollback")
         assert journal_of(map_path).read().mode == "rollback"
-        assert secrets_rotate("db", map_file=map_path, resume=True) == 0
+        assert secrets_rotate("db", search=False, map_file=map_path, resume=True) == 0
         assert values(tmp_path, mongo.port) == (OLD, OLD, "verified")
 
 

@@ -42,8 +42,8 @@ def test_dry_run_plans_every_kind_and_finds_the_stacks(
     assert rotate(kinds, dry_run=True) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[2:9] == [
-        "  1. write stacks/app/compose.env: API_TOKEN",
-        "  2. write core.config.toml: secrets.API_TOKEN",
+        "  1. write core.config.toml: secrets.API_TOKEN",
+        "  2. write stacks/app/compose.env: API_TOKEN",
         "  3. re-encrypt secrets/app.sops.yaml: api.token",
         "  4. update Komodo Variable API_TOKEN",
         "  5. seal and upload GitHub acme/homelab: API_TOKEN",
@@ -158,3 +158,100 @@ def test_no_value_leaks_from_a_rotation_of_every_kind(new: str) -> None:
             if path.is_file() and relative.removesuffix(".bak") not in stores:
                 assert new.encode() not in path.read_bytes(), relative
         assert not any(call.plaintext for call in kinds.github.calls)
+
+
+def test_a_container_that_disagrees_stops_the_preflight(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kinds.core.container.env = ["API_TOKEN=something-else-entirely"]  # type: ignore[union-attr]
+    assert rotate(kinds) == 2
+    err = capsys.readouterr().err
+    assert "container worker-1: API_TOKEN: holds a different value" in err
+    assert set(kinds.values().values()) == {OLD}
+
+
+def test_the_recreated_container_is_verified(
+    kinds: EveryKind,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A deploy that does not recreate the container leaves it on the old value.
+    monkeypatch.setattr(kinds.core, "container", None)
+    assert rotate(kinds) == 1
+    err = capsys.readouterr().err
+    assert "container worker-1: API_TOKEN: does not hold the expected value" in err
+
+
+def test_without_core_the_rotation_stops_unless_told_not_to_search(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = secrets_rotate(
+        "api", map_file=kinds.map_path, komodo="http://127.0.0.1:9", timeout=1
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "the Stacks using it were not looked for" in err
+    assert "pass --no-search" in err
+    assert set(kinds.values().values()) == {OLD}
+
+
+def test_a_new_value_a_dotenv_file_cannot_hold_changes_nothing(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value_file = kinds.folder / "new.txt"
+    value_file.write_text("it's-a-new-value-123\n")
+    assert rotate(kinds, new_value_file=value_file) == 2
+    err = capsys.readouterr().err
+    assert "stacks/app/compose.env: API_TOKEN: cannot hold the new value" in err
+    assert "nothing was changed" in err
+    assert set(kinds.values().values()) == {OLD}
+    assert not list(kinds.folder.glob(".komodo-guard/*.journal"))
+
+
+def test_a_rollback_ends_even_when_a_stack_will_not_deploy(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kinds.core.state.find("stacks", "app")["deploy_fails"] = True
+    assert rotate(kinds) == 2
+    assert rotate(kinds, rollback=True) == 1
+    err = capsys.readouterr().err
+    assert "every place holds the old value again, but a redeploy" in err
+    assert "Stack app: the deploy failed" in err
+    assert set(kinds.values().values()) == {OLD}
+    assert not list(kinds.folder.glob(".komodo-guard/*.journal"))
+
+
+def test_a_rollback_cannot_run_beside_the_rotation_it_undoes(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from komodo_guard.cli.rotate import default_journal
+    from komodo_guard.secrets.journal import Journal
+    from komodo_guard.secrets.secretmap import load_secret_map
+
+    journal = Journal(default_journal(load_secret_map(kinds.map_path), "api"), {})
+    with journal.locked("api"):
+        assert rotate(kinds, rollback=True) == 2
+    err = capsys.readouterr().err
+    assert f"a rotation of secret api is running (pid {os.getpid()})" in err
+
+
+def test_dry_run_also_runs_the_preflight(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rotate(kinds, dry_run=True, redeploy=("nosuch",)) == 2
+    out = capsys.readouterr().out
+    assert "Stack nosuch:" in out
+    assert "pre-flight for secret api failed, nothing was changed" in out
+
+
+def test_a_linked_env_file_is_rotated_through_its_link(kinds: EveryKind) -> None:
+    link = kinds.folder / "stacks" / "app" / "compose.env"
+    target = kinds.folder / "real.env"
+    target.write_bytes(link.read_bytes())
+    link.unlink()
+    link.symlink_to(target)
+    assert rotate(kinds) == 0
+    assert link.is_symlink()
+    assert (kinds.folder / "real.env.bak").exists()
+    assert OLD not in target.read_text()
+    assert set(kinds.values().values()) == {kinds.values()["env-file"]}

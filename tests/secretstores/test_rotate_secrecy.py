@@ -88,12 +88,17 @@ def test_no_value_escapes(
         produced.append(journal.path.read_text())
         (folder / "periphery.env").rmdir()
         (folder / "periphery.env").write_text(f"DB_PASSWORD='{old}'\n")
-        assert secrets_rotate("db", map_file=map_path, rollback=True) == 0
-        assert secrets_rotate("db", map_file=map_path, dry_run=True) == 0
-        assert secrets_rotate("db", map_file=map_path, new_value_file=new_file) == 0
+        assert secrets_rotate("db", search=False, map_file=map_path, rollback=True) == 0
+        assert secrets_rotate("db", search=False, map_file=map_path, dry_run=True) == 0
+        assert (
+            secrets_rotate(
+                "db", search=False, map_file=map_path, new_value_file=new_file
+            )
+            == 0
+        )
         # a failing pre-flight: the copies now disagree
         (folder / "periphery.env").write_text(f"DB_PASSWORD='{old}'\n")
-        assert secrets_rotate("db", map_file=map_path) == 2
+        assert secrets_rotate("db", search=False, map_file=map_path) == 2
     out, err = capsys.readouterr()
     produced += [out, err]
     produced += [record.getMessage() for record in caplog.records]

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from komodo_guard.cli.main import UsageError
@@ -40,12 +41,17 @@ from komodo_guard.cli.secrets import secret_map_at, with_core
 from komodo_guard.config import find_config
 from komodo_guard.secrets.affected import find_affected
 from komodo_guard.secrets.journal import Journal
+from komodo_guard.secrets.places.core_config import CoreConfigPlace
+from komodo_guard.secrets.places.envfile import EnvFilePlace
 from komodo_guard.secrets.places.interface import Context
+from komodo_guard.secrets.places.sops import SopsPlace
 from komodo_guard.secrets.rotate import (
+    Plan,
     RotateError,
     Rotation,
     VerifyError,
     plan_rotation,
+    preflight,
 )
 from komodo_guard.secrets.secretmap import SecretMap
 from komodo_guard.secrets.value import SecretValue
@@ -103,24 +109,83 @@ def secrets_rotate(
         plan = plan_rotation(spec, redeploy, found)
         if dry_run:
             sys.stdout.write(plan.render())
-            return 0
+            return _dry_run(plan, context)
         rotation = Rotation(plan, context, journal, _say)
         try:
-            if resume:
-                rotation.resume()
-            elif rollback:
-                rotation.rollback()
-            else:
-                rotation.start(new)
+            with _terminated_as_interrupt():
+                if resume:
+                    rotation.resume()
+                elif rollback:
+                    rotation.rollback()
+                else:
+                    rotation.start(new)
         except VerifyError as error:
             sys.stderr.write(f"error: {error}\n")
             return 1
         except RotateError as error:
             sys.stderr.write(f"error: {error}\n")
             return 2
+        except KeyboardInterrupt:
+            sys.stderr.write(f"interrupted: {_left(journal)}\n")
+            return 130
         for chore in rotation.plan.chores:
             _say(f"now: {chore}")
+        kept = _backups(rotation.plan, context)
+        if kept:
+            _say(
+                "old copies kept (mode 0600, they hold the value it replaced): "
+                + ", ".join(kept)
+                + "; delete them once the new value works"
+            )
     return 0
+
+
+def _dry_run(plan: Plan, context: Context) -> int:
+    """Run the pre-flight (reads and logins, no writes); 0 when it passes."""
+    try:
+        preflight(plan, context)
+    except RotateError as error:
+        sys.stdout.write(f"{error}\n")
+        return 2
+    sys.stdout.write("pre-flight passed: every place holds the same value\n")
+    return 0
+
+
+@contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the rotation as Ctrl-C does: with the journal's state said."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _left(journal: Journal) -> str:
+    """What an interrupted run left, and what to do next."""
+    if not journal.exists():
+        return "nothing was changed"
+    return (
+        f"the journal {journal.path} is kept: --resume finishes the rotation, "
+        "--rollback undoes it"
+    )
+
+
+def _backups(plan: Plan, context: Context) -> list[str]:
+    """The ``.bak`` copies beside the files the rotation wrote."""
+    found: list[str] = []
+    for step in plan.steps:
+        place = step.place
+        if isinstance(place, EnvFilePlace | CoreConfigPlace | SopsPlace):
+            target = context.file(place.file).resolve()
+            backup = target.with_name(target.name + ".bak")
+            if backup.exists():
+                found.append(str(backup))
+    return list(dict.fromkeys(found))
 
 
 def default_journal(secret_map: SecretMap, name: str) -> Path:

@@ -11,7 +11,8 @@ when, in Komodo Core's own view of it (``ListFullStacks``):
   whose key is ``secrets.NAME`` of Core's config (Core's ``[secrets]`` are
   interpolated the same way), unless the Stack sets ``skip_secret_interp``;
 - a file place (``env-file``, ``sops``) lies in the Stack's own folder on a
-  host, ``…/stacks/<stack name>/…`` (Periphery's ``stack_dir``, FACTS §5.3);
+  host, ``…/stacks/<stack name>/…`` (Periphery's ``stack_dir``, FACTS §5.3),
+  or in the Stack's ``run_directory`` when that is an absolute path;
 - a ``container`` place's container belongs to the Stack's compose project
   (its ``com.docker.compose.project`` label is the Stack's ``project_name``,
   the project it was last deployed as, or its name).
@@ -51,18 +52,23 @@ STACK_FOLDER = "stacks"
 
 @dataclass(frozen=True)
 class Use:
-    """Stack ``stack`` takes the secret on deploy, for ``reason``."""
+    """Stack ``stack`` takes the secret on deploy, for ``reason``;
+    ``container`` names the container place that runs in it, if that is the
+    reason."""
 
     stack: str
     reason: str
+    container: str = ""
 
 
 @dataclass(frozen=True)
 class Search:
-    """The Stacks found, and why the search was incomplete (empty: complete)."""
+    """The Stacks found; why the search was incomplete (empty: complete);
+    what an operator should know of its result."""
 
     uses: tuple[Use, ...] = ()
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def stacks(self) -> tuple[str, ...]:
@@ -107,11 +113,13 @@ def affected(
         uses += [
             Use(name, f"its folder on the host holds {file}")
             for file in files
-            if _in_stack_folder(file, name)
+            if _in_stack_folder(file, name, config.get("run_directory"))
         ]
         project_names = _project_names(name, config, stack.get("info"))
         uses += [
-            Use(name, f"container {container} belongs to its compose project")
+            Use(
+                name, f"container {container} belongs to its compose project", container
+            )
             for container, project in projects.items()
             if project in project_names
         ]
@@ -146,12 +154,26 @@ def _uses(text: str) -> list[Any]:
     return [use for use in find_variables(text) if use.error is None]
 
 
-def _in_stack_folder(file: PurePosixPath, stack: str) -> bool:
-    """Whether ``file`` is inside ``…/stacks/<stack>/``."""
+def _in_stack_folder(file: PurePosixPath, stack: str, run_directory: object) -> bool:
+    """Whether ``file`` is inside ``…/stacks/<stack>/``, or inside the
+    Stack's ``run_directory`` when that is absolute."""
     parts = file.parts
+    absolute = isinstance(run_directory, str) and run_directory.startswith("/")
+    if absolute and file.is_relative_to(PurePosixPath(str(run_directory))):
+        return True
     return any(
         parts[index] == STACK_FOLDER and parts[index + 1] == stack
         for index in range(len(parts) - 2)
+    )
+
+
+def unmatched_files(places: Sequence[Place], uses: Sequence[Use]) -> tuple[str, ...]:
+    """The file places no Stack was found for (their reasons never name them)."""
+    return tuple(
+        place.file
+        for place in places
+        if isinstance(place, EnvFilePlace)
+        and not any(use.reason.endswith(f"holds {place.file}") for use in uses)
     )
 
 
@@ -198,4 +220,11 @@ def find_affected(spec: SecretSpec, context: Context) -> Search:
         else place
         for place in spec.places
     ]
-    return Search(affected(stacks, places, projects), tuple(problems))
+    uses = affected(stacks, places, projects)
+    # A file in git (sops) is not read by a Stack from its place here.
+    notes = tuple(
+        f"no Stack on Core reads {file} from its folder: if one does, name it "
+        "with --redeploy STACK"
+        for file in unmatched_files(places, uses)
+    )
+    return Search(uses, tuple(problems), notes)

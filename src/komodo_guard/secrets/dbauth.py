@@ -222,6 +222,22 @@ def _ping(client: MongoClient[dict[str, Any]]) -> object:
     return client.admin.command("ping")
 
 
+def mongodb_password_problem(value: SecretValue) -> str | None:
+    """Why MongoDB would refuse ``value`` as a SCRAM password (SASLprep
+    prohibits control characters such as a tab, and symbols such as emoji);
+    None when it accepts it."""
+    from pymongo.saslprep import saslprep
+
+    try:
+        saslprep(value.reveal())
+    except ValueError:
+        return (
+            "MongoDB refuses it (SASLprep prohibits characters such as tabs, "
+            "control characters and emoji)"
+        )
+    return None
+
+
 def verify_mongodb(
     place: MongoPlace, password: SecretValue, *, timeout: float = 5.0
 ) -> AuthResult:

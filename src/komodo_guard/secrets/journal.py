@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -71,7 +72,39 @@ class Journal:
     def __init__(self, path: Path, environ: Mapping[str, str]) -> None:
         self.path = path
         self.key_file = path.with_name(path.name + ".key")
+        self.lock_file = path.with_name(path.name + ".lock")
         self._passphrase = environ.get(PASSPHRASE_ENV, "")
+
+    @contextlib.contextmanager
+    def locked(self, secret: str) -> Iterator[None]:
+        """Hold this journal's lock (``flock`` on ``<journal>.lock``, with
+        this process's pid in it) while in the ``with``; JournalError at once
+        when another process holds it. The OS frees it when the process dies,
+        however it dies."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(
+                self.lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600
+            )
+        except OSError as error:
+            raise JournalError(
+                f"{self.lock_file}: cannot open: {error.strerror}"
+            ) from None
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
+                raise JournalError(
+                    f"a rotation of secret {secret} is running (pid "
+                    f"{holder or 'unknown'}): wait for it to end, or stop it, "
+                    "before --resume or --rollback"
+                ) from None
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(descriptor)
 
     def exists(self) -> bool:
         """Whether a rotation left this journal behind."""
@@ -119,7 +152,17 @@ class Journal:
         except OSError as error:
             raise JournalError(f"{self.path}: cannot read: {error.strerror}") from None
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise JournalError(f"{self.path}: not a komodo-guard journal") from None
+            raise JournalError(
+                f"{self.path}: not a komodo-guard journal (damaged?): run "
+                "`komodo-guard secrets check` to see which value each place holds, "
+                "put every place right by hand, then delete the journal"
+            ) from None
+        if not self._passphrase and not self.key_file.exists():
+            raise JournalError(
+                f"{self.key_file} is missing: the journal's values cannot be read "
+                f"without it (or set {PASSPHRASE_ENV} if the rotation used a "
+                "passphrase); run `komodo-guard secrets check` to see each place"
+            )
         try:
             values = json.loads(self._fernet(salt).decrypt(token))
         except InvalidToken:

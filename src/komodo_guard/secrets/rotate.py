@@ -37,11 +37,12 @@ status for step N.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import secrets
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,6 +76,9 @@ from komodo_guard.secrets.sops_write import find_sops, write_sops_value
 from komodo_guard.secrets.value import SecretValue
 from komodo_guard.secrets.writers import (
     WriteError,
+    check_owner,
+    env_value_problem,
+    read_original,
     write_env_file,
     write_komodo_variable,
 )
@@ -136,10 +140,22 @@ class Plan:
 
     secret: str
     steps: tuple[Step, ...]
-    follows: tuple[Place, ...] = ()
+    follows: tuple[ContainerPlace, ...] = ()
     redeploy: tuple[str, ...] = ()
     reasons: tuple[Use, ...] = ()
     unsearched: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def redeployed_containers(self) -> tuple[ContainerPlace, ...]:
+        """The container places whose Stack is redeployed: their container
+        is created again with the new value, so it is verified."""
+        names = {
+            use.container
+            for use in self.reasons
+            if use.container and use.stack in self.redeploy
+        }
+        return tuple(place for place in self.follows if place.container in names)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -165,9 +181,13 @@ class Plan:
             f"  not changed: {place.label} (takes the new value when its stack is "
             "redeployed)"
             for place in self.follows
-            if not self.redeploy
+            if place not in self.redeployed_containers
         ]
-        lines += [f"  note: {problem}" for problem in self.unsearched]
+        lines += [
+            f"  cannot start: {problem} (or pass --no-search)"
+            for problem in self.unsearched
+        ]
+        lines += [f"  note: {note}" for note in self.notes]
         lines += [f"  afterwards: {chore}" for chore in self.chores]
         return "\n".join(lines) + "\n"
 
@@ -178,7 +198,7 @@ class Plan:
         for step in self.steps:
             place = step.place
             if isinstance(place, SopsPlace):
-                chores.append(f"commit and push {place.file} (it lives in git)")
+                chores.append(f"commit and push {place.file} if it is kept in git")
             elif isinstance(place, CoreConfigPlace):
                 chores.append(
                     f"restart Komodo Core: it reads {place.file} only when it starts"
@@ -195,7 +215,8 @@ def plan_rotation(
     writable = [place for place in spec.places if not isinstance(place, ContainerPlace)]
     if not writable:
         raise RotateError(f"secret {spec.name}: no place that rotate can write")
-    ordered = sorted(writable, key=lambda place: _ORDER[type(place)])
+    # By kind, then by name: the order does not depend on how the map lists them.
+    ordered = sorted(writable, key=lambda place: (_ORDER[type(place)], place.label))
     follows = tuple(place for place in spec.places if isinstance(place, ContainerPlace))
     found = search or Search()
     stacks = tuple(dict.fromkeys((*redeploy, *found.stacks)))
@@ -206,6 +227,7 @@ def plan_rotation(
         stacks,
         found.uses,
         found.problems,
+        found.notes,
     )
 
 
@@ -214,31 +236,56 @@ def new_value() -> SecretValue:
     return SecretValue(secrets.token_urlsafe(32))
 
 
+def unusable(plan: Plan, value: SecretValue) -> tuple[str, ...]:
+    """Why some place of ``plan`` cannot hold ``value`` (empty: every place
+    can), found before anything is written."""
+    problems: list[str] = []
+    for step in plan.steps:
+        place = step.place
+        if isinstance(place, EnvFilePlace) or (
+            isinstance(place, CoreConfigPlace) and not place.is_toml
+        ):
+            reason = env_value_problem(value)
+        elif isinstance(place, MongoUserPlace):
+            reason = dbauth.mongodb_password_problem(value)
+        elif isinstance(place, PostgresUserPlace):
+            reason = "it holds a NUL character" if "\0" in value.reveal() else None
+        else:
+            reason = None
+        if reason:
+            problems.append(f"{step.label}: cannot hold the new value: {reason}")
+    return tuple(problems)
+
+
 def preflight(plan: Plan, context: Context) -> SecretValue:
     """The current value, once every place holds it and every database user
     accepts it; RotateError naming the places otherwise."""
     fresh = replace(context, memo=Memo())
     current: SecretValue | None = None
-    problems: list[str] = []
-    for step in plan.steps:
-        if not isinstance(step.place, ValuePlace):
+    problems: list[str] = [
+        f"{problem}; pass --no-search to rotate without looking"
+        for problem in plan.unsearched
+    ]
+    places = [step.place for step in plan.steps] + list(plan.follows)
+    for place in places:
+        if not isinstance(place, ValuePlace):
             continue
         try:
-            reading = step.place.read(fresh)
+            reading = place.read(fresh)
         except StoreError as error:
-            problems.append(f"{step.label}: cannot be read: {error}")
+            problems.append(f"{place.label}: cannot be read: {error}")
             continue
-        unwritable = _unwritable(step.place, fresh)
+        unwritable = _unwritable(place, fresh)
         if unwritable:
-            problems.append(f"{step.label}: {unwritable}")
+            problems.append(f"{place.label}: {unwritable}")
         elif isinstance(reading, Present):
             continue
         elif not isinstance(reading, Found):
-            problems.append(f"{step.label}: holds no value")
+            problems.append(f"{place.label}: holds no value")
         elif current is None:
             current = reading.value
         elif not same(current, reading.value):
-            problems.append(f"{step.label}: holds a different value")
+            problems.append(f"{place.label}: holds a different value")
     problems += _missing_stacks(plan, context)
     if current is None and not problems:
         problems.append("no place holds the current value (needed to log in)")
@@ -277,8 +324,14 @@ def _missing_stacks(plan: Plan, context: Context) -> list[str]:
 def _unwritable(place: Place, context: Context) -> str:
     """Why ``place`` cannot be written; empty when it can, as far as can be
     told without writing."""
-    if isinstance(place, _FILES) and not _writable(context.file(place.file)):
-        return "the file or its folder is not writable"
+    if isinstance(place, _FILES):
+        path = Path(os.path.realpath(context.file(place.file)))
+        if not _writable(path):
+            return "the file or its folder is not writable"
+        try:
+            check_owner(read_original(path))
+        except WriteError as error:
+            return str(error)
     if isinstance(place, SopsPlace):
         try:
             find_sops(context.environ, context.sops)
@@ -310,13 +363,12 @@ def verify(plan: Plan, context: Context, value: SecretValue) -> tuple[str, ...]:
     """The places that do not hold (or accept) ``value``, with the reason."""
     fresh = replace(context, memo=Memo())
     problems: list[str] = []
-    for step in plan.steps:
-        place = step.place
+    for place in [step.place for step in plan.steps] + list(plan.redeployed_containers):
         if isinstance(place, AuthPlace):
             refusal = _refusal(place, value, fresh)
-            problems += [f"{step.label}: {refusal}"] if refusal else []
+            problems += [f"{place.label}: {refusal}"] if refusal else []
         elif isinstance(place, ValuePlace):
-            problems += _holds(step.label, place, value, fresh)
+            problems += _holds(place.label, place, value, fresh)
     return tuple(problems)
 
 
@@ -356,6 +408,35 @@ class Rotation:
 
     def start(self, new: SecretValue | None = None) -> None:
         """Rotate from scratch: pre-flight, then every step, then verify."""
+        with self._locked():
+            self._start(new)
+
+    def resume(self) -> None:
+        """Finish the journal's rotation (or its rollback, if one was begun)."""
+        with self._locked():
+            record = self._load()
+            if record.mode == "rollback":
+                self._backward(record)
+            else:
+                self._forward(record)
+
+    def rollback(self) -> None:
+        """Put the old value back in every place the journal changed."""
+        with self._locked():
+            record = self._load()
+            self._backward(replace(record, mode="rollback"))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The journal's lock, held for the whole run: a --resume or
+        --rollback cannot run beside the rotation it would undo."""
+        try:
+            with self.journal.locked(self.plan.secret):
+                yield
+        except JournalError as error:
+            raise RotateError(str(error)) from None
+
+    def _start(self, new: SecretValue | None) -> None:
         if self.journal.exists():
             raise RotateError(
                 f"secret {self.plan.secret}: an earlier rotation left the journal "
@@ -368,6 +449,12 @@ class Rotation:
             raise RotateError("the new value is empty")
         if same(old, chosen):
             raise RotateError("the new value is the same as the current one")
+        problems = unusable(self.plan, chosen)
+        if problems:
+            raise RotateError(
+                "the new value does not suit every place, nothing was changed:\n  "
+                + "\n  ".join(problems)
+            )
         first: StepStatus = "pending"
         pending = (first,) * len(self.plan.labels)
         record = Record(
@@ -379,19 +466,6 @@ class Rotation:
         )
         self._save(record, first=True)
         self._forward(record)
-
-    def resume(self) -> None:
-        """Finish the journal's rotation (or its rollback, if one was begun)."""
-        record = self._load()
-        if record.mode == "rollback":
-            self._backward(record)
-        else:
-            self._forward(record)
-
-    def rollback(self) -> None:
-        """Put the old value back in every place the journal changed."""
-        record = self._load()
-        self._backward(replace(record, mode="rollback"))
 
     def _forward(self, record: Record) -> None:
         total = len(self.plan.labels)
@@ -422,12 +496,19 @@ class Rotation:
             self._apply(step, record.new, record.old)
             record = self._mark(record, index, "undone")
             self.progress(f"undo step {index + 1}: {step.label}: old value restored")
+        failed: list[str] = []
         for index in range(len(self.plan.steps), len(self.plan.labels)):
             if record.statuses[index] not in ("started", "done"):
                 continue
-            done = self._run(index, record.new, record.old)
+            try:
+                done = self._run(index, record.new, record.old)
+            except RotateError as error:
+                # Every place already holds the old value again: a Stack that
+                # will not deploy must not keep the rollback from ending.
+                failed.append(str(error).split("; the journal", 1)[0])
+                done = f"redeploy {self.plan.labels[index]}: failed"
             record = self._mark(record, index, "undone")
-            self.progress(f"undo step {index + 1}: {done} with the old value: done")
+            self.progress(f"undo step {index + 1}: {done} with the old value")
         problems = verify(self.plan, self.context, record.old)
         if problems:
             raise VerifyError(
@@ -436,6 +517,12 @@ class Rotation:
                 + f"\nthe journal {self.journal.path} is kept: --resume retries"
             )
         self.journal.remove()
+        if failed:
+            raise VerifyError(
+                "every place holds the old value again, but a redeploy with it "
+                "failed (deploy it yourself once it is fixed):\n  "
+                + "\n  ".join(failed)
+            )
         self.progress(f"secret {self.plan.secret}: every place holds the old value")
 
     def _run(self, index: int, current: SecretValue, target: SecretValue) -> str:
@@ -457,6 +544,10 @@ class Rotation:
             )
         try:
             ident = trigger.start(core, trigger.KINDS["stack"], name, if_changed=False)
+            self.progress(
+                f"deploying Stack {name}: following Update {ident} (for at most "
+                f"{self.polling.wait / 60:g} min)"
+            )
             followed = trigger.follow(core, ident, self.polling)
         except CoreError as error:
             text = scrub(str(error), *values)
