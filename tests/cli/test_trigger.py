@@ -278,7 +278,7 @@ def test_a_batch_matching_nothing(
     [
         ("stack", "web", TriggerFlags(pattern="*"), "not both"),
         ("stack", None, TriggerFlags(), "or give --pattern"),
-        ("sync", None, TriggerFlags(pattern="*"), "no a batch call for a sync"),
+        ("sync", None, TriggerFlags(pattern="*"), "no batch call for a sync"),
         ("sync", "infra", TriggerFlags(if_changed=True), "only if changed for a sync"),
         ("server", "x", TriggerFlags(), "cannot trigger a 'server'"),
         ("stack", None, TriggerFlags(pattern="*", via="webhook"), "API only"),

@@ -342,3 +342,11 @@ def test_a_reload_onto_a_folder_another_watcher_holds_keeps_running(
         and "in use by another komodo-guard watch" in m
         for m in messages
     )
+
+
+def test_a_state_folder_it_creates_is_owner_only(
+    clean_core: CoreEmulator, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, clean_core.url, state_dir='"state/watch"')
+    assert once(config) == 0
+    assert (tmp_path / "state" / "watch").stat().st_mode & 0o777 == 0o700

@@ -99,6 +99,8 @@ def test_rollback_after_a_failed_deploy_restores_every_place(
     assert rotate(kinds) == 2
     err = capsys.readouterr().err
     assert "Stack app: the deploy failed" in err
+    assert "(Update " in err
+    assert "\n    failed stage " in err
     assert "--rollback" in err
     assert set(kinds.values().values()) != {OLD}
     app["deploy_fails"] = False

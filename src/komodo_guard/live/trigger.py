@@ -77,7 +77,7 @@ class Kind:
             (True, True): self.batch_changed,
         }[(batch, if_changed)]
         if chosen is None:
-            what = "a batch call" if batch else "a call"
+            what = "batch call" if batch else "call"
             flag = " that deploys only if changed" if if_changed else ""
             raise ValueError(f"Core has no {what}{flag} for a {self.name}")
         return chosen

@@ -505,7 +505,9 @@ class Rotation:
             except RotateError as error:
                 # Every place already holds the old value again: a Stack that
                 # will not deploy must not keep the rollback from ending.
-                failed.append(str(error).split("; the journal", 1)[0])
+                failed.append(
+                    str(error).replace(self._kept_journal(), "").rstrip("; \n")
+                )
                 done = f"redeploy {self.plan.labels[index]}: failed"
             record = self._mark(record, index, "undone")
             self.progress(f"undo step {index + 1}: {done} with the old value")
@@ -554,9 +556,17 @@ class Rotation:
             raise RotateError(f"Stack {name}: {text}; {self._kept_journal()}") from None
         if followed.outcome is not trigger.Outcome.SUCCESS:
             reason = f" ({scrub(followed.reason, *values)})" if followed.reason else ""
+            stages = [
+                scrub(
+                    f"{stage.stage}: {(stage.stderr or stage.stdout or ('',))[-1]}",
+                    *values,
+                )
+                for stage in trigger.failed_stages(followed.update)
+            ]
+            detail = "".join(f"\n    failed stage {line}" for line in stages)
             raise RotateError(
-                f"Stack {name}: the deploy {followed.outcome.value}{reason}; "
-                + self._kept_journal()
+                f"Stack {name}: the deploy {followed.outcome.value}{reason} "
+                f"(Update {ident}){detail}\n" + self._kept_journal()
             )
 
     def _apply(self, step: Step, current: SecretValue, target: SecretValue) -> None:

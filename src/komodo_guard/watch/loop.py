@@ -438,7 +438,7 @@ def _open_state(
     """Lock the state folder (creating it) unless ``held`` is its lock
     already, then open the state file in it."""
     folder = settings.state_path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     lock = held or lock_folder(folder)
     try:
         return lock, WatchState.open(settings.state_path, settings.policy)
