@@ -42,6 +42,7 @@ from komodo_guard.secrets.value import SecretValue
 from komodo_guard.secrets.writers import (
     WriteError,
     keep_backup,
+    locked,
     read_original,
     rewrite,
     write_env_file,
@@ -66,9 +67,10 @@ def write_core_config(path: Path, key: str, value: SecretValue) -> bool:
             f"{path}: {key}: the new value is not valid Unicode text; choose "
             "another value"
         ) from None
-    if str(path).endswith(".toml"):
-        return _write_toml(path, key, value)
-    return _write_env(path, key, value)
+    with locked(path):
+        if str(path).endswith(".toml"):
+            return _write_toml(path, key, value)
+        return _write_env(path, key, value)
 
 
 def _same(left: str, right: SecretValue) -> bool:

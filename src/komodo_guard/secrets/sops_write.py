@@ -72,6 +72,7 @@ from komodo_guard.secrets.writers import (
     check_owner,
     discard,
     keep_backup,
+    locked,
     read_original,
     remove_leftovers,
     sync_folder,
@@ -184,6 +185,19 @@ def write_sops_value(
 ) -> bool:
     """Set ``key`` of the SOPS file at ``path`` to ``value``; False when it
     already holds it (nothing written), True when written."""
+    with locked(path):
+        return _write_sops_value(path, key, fmt, value, environ, binary, timeout)
+
+
+def _write_sops_value(
+    path: Path,
+    key: KeyPath,
+    fmt: str | None,
+    value: SecretValue,
+    environ: Mapping[str, str],
+    binary: str,
+    timeout: float,
+) -> bool:
     where = f"{path}: {show_path(key)}"
     _check_writable(key, value, where)
     kind = _format(path, fmt)

@@ -31,10 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import hmac
 import os
 import re
 import stat
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +52,9 @@ from komodo_guard.workspace.envfile import DotenvEntry, dotenv_entries
 BACKUP_MODE = 0o600
 
 _BARE = re.compile(r"[A-Za-z0-9_\-.~+/=@:%,]*")
-_NOT_IN_QUOTES = re.compile(r"['\n\r]")
+# A quote ends the value; and every character Python's splitlines breaks a
+# line at (the file is read back that way before it is written).
+_NOT_IN_QUOTES = re.compile("['\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LEAD = re.compile(r"\s*(?:export\s+)?")
 _ASSIGNED = re.compile(r"\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.\-]*\s*[=:]\s*")
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'")
@@ -110,6 +115,11 @@ def env_literal(value: SecretValue) -> str:
 def write_env_file(path: Path, key: str, value: SecretValue) -> bool:
     """Set ``key`` in the dotenv file at ``path``; False when it already holds
     ``value`` (nothing written), True when written."""
+    with locked(path):
+        return _write_env_file(path, key, value)
+
+
+def _write_env_file(path: Path, key: str, value: SecretValue) -> bool:
     original = read_original(path)
     entries = dotenv_entries(original.text)
     current = env_value_of(str(path), entries, key, None)
@@ -194,6 +204,66 @@ def _check_rewrite(
 
 
 # Replacing a file -------------------------------------------------------------
+
+LOCK_WAIT = 30.0
+"""Seconds a writer waits for another one to finish with the same file."""
+_HELD: dict[Path, int] = {}
+
+
+@contextlib.contextmanager
+def locked(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the write lock of the file at ``path`` (links followed) while in
+    the ``with``, so that two runs rotating different keys of one file each
+    read, change and replace it in turn and neither loses the other's change.
+
+    The lock is ``flock`` on ``.NAME.lock`` beside the file, removed on
+    release; a writer that locked a lock file removed meanwhile takes the new
+    one. Nested use in one process is counted, not locked twice. WriteError
+    when another writer keeps it for more than ``wait`` seconds.
+    """
+    real = Path(os.path.realpath(path))
+    if real in _HELD:
+        _HELD[real] += 1
+        try:
+            yield
+        finally:
+            _HELD[real] -= 1
+        return
+    descriptor = _take_lock(real, real.with_name(f".{real.name}.lock"), wait)
+    _HELD[real] = 1
+    try:
+        yield
+    finally:
+        del _HELD[real]
+        discard(real.with_name(f".{real.name}.lock"))
+        os.close(descriptor)
+
+
+def _take_lock(real: Path, lock: Path, wait: float) -> int:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as error:
+            raise WriteError(f"{lock}: cannot open: {error.strerror}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            if time.monotonic() > deadline:
+                raise WriteError(
+                    f"{real}: another komodo-guard has been writing it for more "
+                    f"than {wait:g} s; try again when it is done"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            current = os.path.samestat(os.fstat(descriptor), os.stat(lock))
+        except FileNotFoundError:
+            current = False
+        if current:
+            return descriptor
+        os.close(descriptor)
 
 
 def read_original(path: Path, limit: int | None = None) -> Original:
