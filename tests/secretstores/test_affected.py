@@ -107,6 +107,8 @@ def test_an_absolute_run_directory_holds_the_stacks_files() -> None:
         stack("host1", files_on_host=True, run_directory="/srv/host1"),
         stack("other", run_directory="/srv/host10"),
         stack("relative", run_directory="srv/host1"),
+        stack("root", run_directory="/"),
+        stack("shallow", run_directory="/srv"),
     ]
     assert affected(stacks, places, {}) == (
         Use("host1", "its folder on the host holds /srv/host1/.env"),

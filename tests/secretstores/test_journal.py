@@ -60,8 +60,11 @@ def test_file_is_owner_only_and_holds_no_value_in_clear(
     assert NEW.encode() not in data
     assert b'"status": "done"' in data
     assert sorted(path.name for path in tmp_path.iterdir()) == (
-        ["rotate.journal"] if environ else ["rotate.journal", "rotate.journal.key"]
+        [".gitignore", "rotate.journal"]
+        if environ
+        else [".gitignore", "rotate.journal", "rotate.journal.key"]
     )
+    assert (tmp_path / ".gitignore").read_text().endswith("\n*\n")
     if not environ:
         assert mode(journal.key_file) == 0o600
 
@@ -98,7 +101,7 @@ def test_remove_takes_the_journal_and_its_key(tmp_path: Path) -> None:
     journal.write(record())
     journal.remove()
     assert not journal.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert [path.name for path in tmp_path.iterdir()] == [".gitignore"]
 
 
 def test_rollback_mode_survives_a_round_trip(tmp_path: Path) -> None:

@@ -346,3 +346,79 @@ def test_an_empty_new_value_file_is_a_usage_error(setup: Path) -> None:
     given.write_text("\n")
     with pytest.raises(UsageError, match="the new value\\) is empty"):
         secrets_rotate("db", search=False, map_file=setup, new_value_file=given)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("  padded-value-123\n", "starts or ends with a blank"),
+        ("\n", "is empty"),
+    ],
+)
+def test_a_new_value_file_is_read_strictly(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
+        '  {kind = "env-file", file = "x.env", key = "K"},\n]\n'
+    )
+    (tmp_path / "x.env").write_text("K=old-value-0000\n")
+    given = tmp_path / "new.txt"
+    given.write_text(text)
+    with pytest.raises(UsageError, match=message):
+        secrets_rotate("a", search=False, map_file=path, new_value_file=given)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_new_value(tmp_path: Path) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
+        '  {kind = "env-file", file = "x.env", key = "K"},\n]\n'
+    )
+    (tmp_path / "x.env").write_text("K=old-value-0000\n")
+    given = tmp_path / "new.txt"
+    given.write_bytes("\ufeffnew-value-1234\u2028ignored\n".encode())
+    assert secrets_rotate("a", search=False, map_file=path, new_value_file=given) == 2
+    given.write_bytes("\ufeffnew-value-1234\r\nsecond line\n".encode())
+    assert secrets_rotate("a", search=False, map_file=path, new_value_file=given) == 0
+    assert (tmp_path / "x.env").read_text() == "K=new-value-1234\n"
+    assert (tmp_path / ".komodo-guard" / ".gitignore").read_text().endswith("*\n")
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "key", "message"),
+    [
+        (
+            "compose.env",
+            "KOMODO_DATABASE_PASSWORD=old-value-0000\n"
+            "KOMODO_DATABASE_URI=mongodb://admin:old-value-0000@db:27017\n",
+            "KOMODO_DATABASE_PASSWORD",
+            "also sets KOMODO_DATABASE_URI",
+        ),
+        (
+            "core.config.toml",
+            '[database]\npassword = "old-value-0000"\n'
+            'uri = "mongodb://admin:old-value-0000@db:27017"\n',
+            "database.password",
+            "also sets database.uri",
+        ),
+    ],
+)
+def test_a_database_uri_beside_the_password_stops_the_preflight(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    text: str,
+    key: str,
+    message: str,
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "db"\nplaces = [\n'
+        f'  {{kind = "core-config", file = "{file}", key = "{key}"}},\n]\n'
+    )
+    (tmp_path / file).write_text(text)
+    assert secrets_rotate("db", search=False, map_file=path) == 2
+    assert message in capsys.readouterr().err
+    assert (tmp_path / file).read_text() == text

@@ -110,7 +110,9 @@ def test_rollback_after_a_failed_deploy_restores_every_place(
 
 NEW_VALUES = st.text(
     alphabet=st.characters(
-        codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="'"
+        codec="utf-8",
+        exclude_categories=("Cs", "Cc", "Zl", "Zp"),
+        exclude_characters="'\x85",
     ),
     min_size=12,
     max_size=40,
@@ -257,3 +259,14 @@ def test_a_linked_env_file_is_rotated_through_its_link(kinds: EveryKind) -> None
     assert (kinds.folder / "real.env.bak").exists()
     assert OLD not in target.read_text()
     assert set(kinds.values().values()) == {kinds.values()["env-file"]}
+
+
+def test_dry_run_checks_a_given_new_value(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    value_file = kinds.folder / "new.txt"
+    value_file.write_text("it's-a-new-value-123\n")
+    assert rotate(kinds, dry_run=True, new_value_file=value_file) == 2
+    out = capsys.readouterr().out
+    assert "the new value does not suit every place" in out
+    assert "stacks/app/compose.env: API_TOKEN: cannot hold the new value" in out

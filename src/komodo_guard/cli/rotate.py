@@ -52,6 +52,7 @@ from komodo_guard.secrets.rotate import (
     VerifyError,
     plan_rotation,
     preflight,
+    unusable,
 )
 from komodo_guard.secrets.secretmap import SecretMap
 from komodo_guard.secrets.value import SecretValue
@@ -93,59 +94,75 @@ def secrets_rotate(
         raise UsageError(str(error)) from None
     new = _read_new_value(new_value_file) if new_value_file else None
     journal = Journal(journal_file or default_journal(secret_map, name), os.environ)
-    with ExitStack() as stack:
-        context = Context(
-            base=secret_map.base,
-            environ=os.environ,
-            timeout=timeout,
-            docker_socket=docker_socket,
-            github_api=secret_map.github_api,
-            sops=secret_map.sops,
-        )
-        settings = load_settings(secret_map.base, config)
-        context = with_core(context, komodo, settings, stack)
-        starting = not (resume or rollback)
-        found = find_affected(spec, context) if search and starting else None
-        plan = plan_rotation(spec, redeploy, found)
-        if dry_run:
-            sys.stdout.write(plan.render())
-            return _dry_run(plan, context)
-        rotation = Rotation(plan, context, journal, _say)
-        try:
-            with _terminated_as_interrupt():
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(_terminated_as_interrupt())
+            context = Context(
+                base=secret_map.base,
+                environ=os.environ,
+                timeout=timeout,
+                docker_socket=docker_socket,
+                github_api=secret_map.github_api,
+                sops=secret_map.sops,
+            )
+            settings = load_settings(secret_map.base, config)
+            context = with_core(context, komodo, settings, stack)
+            starting = not (resume or rollback)
+            found = find_affected(spec, context) if search and starting else None
+            plan = plan_rotation(spec, redeploy, found)
+            if dry_run:
+                sys.stdout.write(plan.render())
+                return _dry_run(plan, context, new)
+            rotation = Rotation(plan, context, journal, _say)
+            try:
                 if resume:
                     rotation.resume()
                 elif rollback:
                     rotation.rollback()
                 else:
                     rotation.start(new)
-        except VerifyError as error:
-            sys.stderr.write(f"error: {error}\n")
-            return 1
-        except RotateError as error:
-            sys.stderr.write(f"error: {error}\n")
-            return 2
-        except KeyboardInterrupt:
-            sys.stderr.write(f"interrupted: {_left(journal)}\n")
-            return 130
-        for chore in rotation.plan.chores:
-            _say(f"now: {chore}")
-        kept = _backups(rotation.plan, context)
-        if kept:
-            _say(
-                "old copies kept (mode 0600, they hold the value it replaced): "
-                + ", ".join(kept)
-                + "; delete them once the new value works"
-            )
+            except VerifyError as error:
+                sys.stderr.write(f"error: {error}\n")
+                return 1
+            except RotateError as error:
+                sys.stderr.write(f"error: {error}\n")
+                return 2
+            for chore in rotation.plan.chores:
+                _say(f"now: {chore}")
+            kept = _backups(rotation.plan, context)
+            if kept and rollback:
+                _say(
+                    "copies kept (mode 0600, they hold the value rolled back): "
+                    + ", ".join(kept)
+                    + "; delete them"
+                )
+            elif kept:
+                _say(
+                    "old copies kept (mode 0600, they hold the value it replaced): "
+                    + ", ".join(kept)
+                    + "; delete them once the new value works"
+                )
+    except KeyboardInterrupt:
+        sys.stderr.write(f"interrupted: {_left(journal)}\n")
+        return 130
     return 0
 
 
-def _dry_run(plan: Plan, context: Context) -> int:
-    """Run the pre-flight (reads and logins, no writes); 0 when it passes."""
+def _dry_run(plan: Plan, context: Context, new: SecretValue | None) -> int:
+    """Run the pre-flight (reads and logins, no writes) and check a given new
+    value against every place; 0 when both pass."""
     try:
         preflight(plan, context)
     except RotateError as error:
         sys.stdout.write(f"{error}\n")
+        return 2
+    problems = unusable(plan, new) if new is not None else ()
+    if problems:
+        sys.stdout.write(
+            "the new value does not suit every place:\n  "
+            + "\n  ".join(problems)
+            + "\n"
+        )
         return 2
     sys.stdout.write("pre-flight passed: every place holds the same value\n")
     return 0
@@ -196,16 +213,23 @@ def default_journal(secret_map: SecretMap, name: str) -> Path:
 
 
 def _read_new_value(path: Path) -> SecretValue:
+    """The first line of ``path`` (ended by ``\\n`` or ``\\r\\n`` only), without
+    a UTF-8 byte order mark; a usage error for an empty value or one with
+    blanks around it, which a dotenv line or a shell would not keep."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise UsageError(f"{path}: cannot read the new value: {reason}") from None
-    lines = text.splitlines()
-    value = SecretValue(lines[0] if lines else "")
-    if not value:
+    first = text.split("\n", 1)[0].removesuffix("\r")
+    if not first:
         raise UsageError(f"{path}: the first line (the new value) is empty")
-    return value
+    if first != first.strip():
+        raise UsageError(
+            f"{path}: the new value starts or ends with a blank; remove it (blanks "
+            "around a value are lost or kept differently by each store)"
+        )
+    return SecretValue(first)
 
 
 def _say(line: str) -> None:

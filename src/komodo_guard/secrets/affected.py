@@ -12,7 +12,8 @@ when, in Komodo Core's own view of it (``ListFullStacks``):
   interpolated the same way), unless the Stack sets ``skip_secret_interp``;
 - a file place (``env-file``, ``sops``) lies in the Stack's own folder on a
   host, ``…/stacks/<stack name>/…`` (Periphery's ``stack_dir``, FACTS §5.3),
-  or in the Stack's ``run_directory`` when that is an absolute path;
+  or in the Stack's ``run_directory`` when that is an absolute path at least
+  two folders deep;
 - a ``container`` place's container belongs to the Stack's compose project
   (its ``com.docker.compose.project`` label is the Stack's ``project_name``,
   the project it was last deployed as, or its name).
@@ -48,6 +49,8 @@ INTERPOLATED = (
     ("build_extra_args",),
 )
 STACK_FOLDER = "stacks"
+MIN_RUN_DIRECTORY_PARTS = 3
+"""``/srv/app`` is ``("/", "srv", "app")``: shallower folders are shared."""
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,10 @@ def _in_stack_folder(file: PurePosixPath, stack: str, run_directory: object) -> 
     """Whether ``file`` is inside ``…/stacks/<stack>/``, or inside the
     Stack's ``run_directory`` when that is absolute."""
     parts = file.parts
-    absolute = isinstance(run_directory, str) and run_directory.startswith("/")
-    if absolute and file.is_relative_to(PurePosixPath(str(run_directory))):
+    # A run directory of "/" or "/srv" holds everything: it names no Stack.
+    folder = PurePosixPath(str(run_directory))
+    named = folder.is_absolute() and len(folder.parts) >= MIN_RUN_DIRECTORY_PARTS
+    if named and file.is_relative_to(folder):
         return True
     return any(
         parts[index] == STACK_FOLDER and parts[index + 1] == stack

@@ -81,7 +81,7 @@ class Journal:
         this process's pid in it) while in the ``with``; JournalError at once
         when another process holds it. The OS frees it when the process dies,
         however it dies."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(self.path.parent)
         try:
             descriptor = os.open(
                 self.lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600
@@ -219,6 +219,17 @@ class Journal:
             raise JournalError(f"{self.key_file}: not a usable key file") from None
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` owner-only if missing, with a ``.gitignore`` that
+    keeps it and everything in it out of git (it sits beside the map, often
+    in the GitOps tree, and a journal with its key must never be committed)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("# komodo-guard's own files: never commit them\n*\n")
+
+
 def _write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     """Replace ``path`` with ``data`` through an fsynced 0600 temporary file.
 
@@ -226,7 +237,7 @@ def _write_private(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     the written temporary file, so it appears whole or not at all), else
     FileExistsError.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         descriptor = os.open(

@@ -42,6 +42,7 @@ import hmac
 import os
 import secrets
 import signal
+import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,6 +83,7 @@ from komodo_guard.secrets.writers import (
     write_env_file,
     write_komodo_variable,
 )
+from komodo_guard.workspace.envfile import dotenv_entries
 
 CRASH_ENV = "KOMODO_GUARD_ROTATE_CRASH"
 _ORDER: dict[type, int] = {
@@ -329,9 +331,14 @@ def _unwritable(place: Place, context: Context) -> str:
         if not _writable(path):
             return "the file or its folder is not writable"
         try:
-            check_owner(read_original(path))
+            original = read_original(path)
+            check_owner(original)
         except WriteError as error:
             return str(error)
+        if isinstance(place, CoreConfigPlace) and place.is_toml:
+            return _toml_uri_wins(place.key, original.text)
+        if isinstance(place, EnvFilePlace | CoreConfigPlace):
+            return _uri_wins(place.key, original.text)
     if isinstance(place, SopsPlace):
         try:
             find_sops(context.environ, context.sops)
@@ -340,6 +347,50 @@ def _unwritable(place: Place, context: Context) -> str:
     if isinstance(place, GithubSecretPlace):
         return github_write.writable(place, context) or ""
     return ""
+
+
+_PASSWORD_KEYS = ("KOMODO_DATABASE_PASSWORD", "KOMODO_MONGO_PASSWORD")
+_URI_KEYS = ("KOMODO_DATABASE_URI", "KOMODO_MONGO_URI")
+
+
+def _uri_wins(key: str, text: str) -> str:
+    """Why rotating Core's database password in this env file would not be
+    enough: the file also sets a URI, whose password Core uses instead."""
+    if key not in _PASSWORD_KEYS:
+        return ""
+    uri = next(
+        (
+            entry.key
+            for entry in dotenv_entries(text)
+            if entry.key in _URI_KEYS and entry.value
+        ),
+        None,
+    )
+    if uri is None:
+        return ""
+    return (
+        f"the file also sets {uri}, whose password Core uses instead and which "
+        "rotate cannot rewrite: replace it with KOMODO_DATABASE_ADDRESS (and "
+        "KOMODO_DATABASE_USERNAME), then rotate"
+    )
+
+
+def _toml_uri_wins(key: str, text: str) -> str:
+    """The same for Core's TOML config: ``database.uri`` beside
+    ``database.password``."""
+    if key != "database.password":
+        return ""
+    try:
+        database = tomllib.loads(text).get("database")
+    except tomllib.TOMLDecodeError:
+        return ""
+    if not isinstance(database, dict) or not database.get("uri"):
+        return ""
+    return (
+        "the file also sets database.uri, whose password Core uses instead and "
+        "which rotate cannot rewrite: replace it with database.address (and "
+        "database.username), then rotate"
+    )
 
 
 def _writable(path: Path) -> bool:
@@ -441,7 +492,8 @@ class Rotation:
             raise RotateError(
                 f"secret {self.plan.secret}: an earlier rotation left the journal "
                 f"{self.journal.path}; finish it with --resume or undo it with "
-                "--rollback"
+                "--rollback (if it cannot be read, its key lost: run `secrets "
+                "check`, put every place right by hand, then delete the journal)"
             )
         old = preflight(self.plan, self.context)
         chosen = new if new is not None else new_value()
