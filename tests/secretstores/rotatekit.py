@@ -151,6 +151,11 @@ def every_kind(folder: Path) -> Iterator[EveryKind]:
     scenario = Scenario(
         stacks=[dict(stack) for stack in STACKS],
         variables=[{"name": "API_TOKEN", "value": OLD, "is_secret": True}],
+        deployments=[
+            {"name": "cache", "environment": "TOKEN=[[API_TOKEN]]"},
+            {"name": "plain", "environment": "A=1"},
+        ],
+        builds=[{"name": "image", "build_args": "TOKEN=[[API_TOKEN]]"}],
     )
     github = FakeGithub(secrets={SECRET_PATH: "2026-01-01T00:00:00Z"})
     github.values[SECRET_PATH] = SecretValue(OLD)

@@ -58,6 +58,15 @@ def test_dry_run_plans_every_kind_and_finds_the_stacks(
     assert "Stack web" not in out
     assert "afterwards: commit and push secrets/app.sops.yaml" in out
     assert "afterwards: restart Komodo Core" in out
+    assert (
+        "afterwards: Deployment cache: environment uses [[API_TOKEN]]; redeploy it "
+        "after the rotation (komodo-guard trigger deployment cache)"
+    ) in out
+    assert (
+        "afterwards: Build image: build_args uses [[API_TOKEN]]; run it again, "
+        "then redeploy what runs its image"
+    ) in out
+    assert "plain" not in out
     assert OLD not in out
     assert set(kinds.values().values()) == {OLD}
     assert kinds.deployed() == []

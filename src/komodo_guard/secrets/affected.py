@@ -48,6 +48,36 @@ INTERPOLATED = (
     ("extra_args",),
     ("build_extra_args",),
 )
+# What else Komodo interpolates (FACTS §2.7): a Deployment takes the value
+# when it is deployed again, a Build bakes it into an image.
+OTHER_KINDS = (
+    (
+        "ListFullDeployments",
+        "Deployment",
+        (
+            ("environment",),
+            ("ports",),
+            ("volumes",),
+            ("labels",),
+            ("command",),
+            ("extra_args",),
+        ),
+        "redeploy it after the rotation (komodo-guard trigger deployment {name})",
+    ),
+    (
+        "ListFullBuilds",
+        "Build",
+        (
+            ("build_args",),
+            ("secret_args",),
+            ("labels",),
+            ("pre_build", "command"),
+            ("dockerfile",),
+            ("extra_args",),
+        ),
+        "run it again, then redeploy what runs its image",
+    ),
+)
 STACK_FOLDER = "stacks"
 MIN_RUN_DIRECTORY_PARTS = 3
 """``/srv/app`` is ``("/", "srv", "app")``: shallower folders are shared."""
@@ -72,6 +102,8 @@ class Search:
     uses: tuple[Use, ...] = ()
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    """Deployments and Builds that use the secret, with what to do about each."""
 
     @property
     def stacks(self) -> tuple[str, ...]:
@@ -129,12 +161,39 @@ def affected(
     return tuple(uses)
 
 
-def _variable_uses(config: Mapping[str, Any], names: Sequence[str]) -> list[str]:
+def others_using(
+    resources: Sequence[Mapping[str, Any]],
+    kind: str,
+    fields: tuple[tuple[str, ...], ...],
+    action: str,
+    names: Sequence[str],
+) -> tuple[str, ...]:
+    """What to do about each resource of ``kind`` (Deployments, Builds) that
+    uses one of ``names``: rotate does not redeploy or rebuild those."""
+    found: list[str] = []
+    for resource in resources:
+        name, config = resource.get("name"), resource.get("config")
+        if not isinstance(name, str) or not isinstance(config, Mapping):
+            continue
+        reasons = _variable_uses(config, names, fields)
+        if reasons:
+            found.append(
+                f"{kind} {name}: {reasons[0].removeprefix('its ')}; "
+                + action.format(name=name)
+            )
+    return tuple(found)
+
+
+def _variable_uses(
+    config: Mapping[str, Any],
+    names: Sequence[str],
+    fields: tuple[tuple[str, ...], ...] = INTERPOLATED,
+) -> list[str]:
     """How ``config`` uses each of ``names`` through interpolation."""
     if not names or config.get("skip_secret_interp") is True:
         return []
     reasons: list[str] = []
-    for keys in INTERPOLATED:
+    for keys in fields:
         used = {use.name for text in _texts(config, keys) for use in _uses(text)}
         reasons += [
             f"its {'.'.join(keys)} uses [[{name}]]" for name in names if name in used
@@ -232,4 +291,13 @@ def find_affected(spec: SecretSpec, context: Context) -> Search:
         "with --redeploy STACK"
         for file in unmatched_files(places, uses)
     )
-    return Search(uses, tuple(problems), notes)
+    others: list[str] = []
+    names = variable_names(spec.places)
+    for call, kind, fields, action in OTHER_KINDS if names else ():
+        try:
+            listed = context.core.list_all(call)
+        except CoreError as error:
+            notes += (f"{kind}s using it were not looked for: {error}",)
+            continue
+        others += others_using(listed, kind, fields, action, names)
+    return Search(uses, tuple(problems), notes, tuple(others))

@@ -147,6 +147,7 @@ class Plan:
     reasons: tuple[Use, ...] = ()
     unsearched: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
 
     @property
     def redeployed_containers(self) -> tuple[ContainerPlace, ...]:
@@ -205,6 +206,7 @@ class Plan:
                 chores.append(
                     f"restart Komodo Core: it reads {place.file} only when it starts"
                 )
+        chores += self.others
         return tuple(dict.fromkeys(chores))
 
 
@@ -230,6 +232,7 @@ def plan_rotation(
         found.uses,
         found.problems,
         found.notes,
+        found.others,
     )
 
 
