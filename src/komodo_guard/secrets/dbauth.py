@@ -122,7 +122,7 @@ def _seconds(timeout: float) -> str:
 
 
 def _outcome(where: str, result: AuthResult) -> AuthResult:
-    log.debug("%s: %s %s", where, result.state, result.reason)
+    log.debug("%s: %s", where, " ".join(filter(None, (result.state, result.reason))))
     return result
 
 

@@ -97,8 +97,8 @@ class Journal:
                 holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
                 raise JournalError(
                     f"a rotation of secret {secret} is running (pid "
-                    f"{holder or 'unknown'}): wait for it to end, or stop it, "
-                    "before --resume or --rollback"
+                    f"{holder or 'unknown'}): wait for it to end (or stop it) "
+                    "before starting, resuming or rolling back this secret"
                 ) from None
             os.ftruncate(descriptor, 0)
             os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
