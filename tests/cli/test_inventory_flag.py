@@ -126,6 +126,27 @@ def test_audit_and_postmortem_take_the_flag(
     assert code == 2, "postmortem reads the inventory it was given"
 
 
+def test_audit_without_core_refuses_the_flag(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text("cellar.lan\n")
+    out = tmp_path / "audit.md"
+    assert main(["audit", str(tree), "-o", str(out), "--inventory", str(hosts)]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"komodo-guard: error: --inventory {hosts}: the inventory is compared "
+        "with Core's Servers, so it needs --komodo URL or --demo\n",
+    )
+    assert not out.exists()
+    argv = ["audit", str(tree), "-o", str(out), "--inventory-kind", "list"]
+    assert main(argv) == 2
+    assert "--inventory-kind tells the format" in capsys.readouterr().err
+
+    assert main(["audit", str(tree), "-o", str(out)]) == 0, "[hosts] stays quiet"
+    assert "attic" not in out.read_text()
+
+
 def test_watch_takes_the_flag_on_every_cycle_and_reload(
     clean_core: CoreEmulator, tmp_path: Path
 ) -> None:

@@ -3,6 +3,8 @@ dropped."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,9 +41,25 @@ def test_a_full_uri() -> None:
         ),
         ("mongodb://u:p@[::1]:27017", DatabaseAddress("::1", 27017, "u")),
         ("mongodb://u:p@h?ssl=true", DatabaseAddress("h", None, "u", tls=True)),
-        ("mongodb://u:p/w@h:2/", DatabaseAddress("h", 2, "u")),
+        ("mongodb://u:p%2Fw%40x@h:2/", DatabaseAddress("h", 2, "u")),
+        (
+            "mongodb://u:p@db.example:27018/?authSource=other&appName=me@x",
+            DatabaseAddress("db.example", 27018, "u", "other"),
+        ),
+        ("mongodb://u:p@h?appName=me@x", DatabaseAddress("h", None, "u")),
+        ("mongodb://u:p@h:3#frag@x", DatabaseAddress("h", 3, "u")),
+        ("mongodb://h:4/app?x=a@b", DatabaseAddress("h", 4, None, "app")),
+        (
+            "mongodb://u:p@h/?AUTHSOURCE=a&authSource=b&TLS=TRUE",
+            DatabaseAddress("h", None, "u", "a", tls=True),
+        ),
+        ("mongodb://u:p@h/?tls=false&ssl=true", DatabaseAddress("h", None, "u")),
         (
             "mongodb+srv://u:p@c.example.net/",
+            DatabaseAddress("c.example.net", None, "u", tls=True, srv=True),
+        ),
+        (
+            "mongodb+srv://u:p@c.example.net/?tls=false",
             DatabaseAddress("c.example.net", None, "u", srv=True),
         ),
     ],
@@ -52,7 +70,15 @@ def test_uri_forms(text: str, expected: DatabaseAddress) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["postgres://u:p@h:1/", "db.lan:27017", "mongodb://u:p@h:port/", "mongodb://u:p@/"],
+    [
+        "postgres://u:p@h:1/",
+        "db.lan:27017",
+        "mongodb://u:p@h:port/",
+        "mongodb://u:p@/",
+        # A "/" in the password must be percent-encoded: unencoded, it ends
+        # the authority (as the drivers read it), leaving no host.
+        "mongodb://u:p/w@h:2/",
+    ],
 )
 def test_not_a_mongodb_uri(text: str) -> None:
     assert uri(text) is None
@@ -130,9 +156,11 @@ _PASSWORDS = (
 )
 
 
-@given(password=_PASSWORDS)
-def test_the_password_never_leaves(password: str) -> None:
-    text = f"mongodb://komodo:{password}@db.lan:27017/?authSource=admin"
+@given(password=_PASSWORDS, scheme=st.sampled_from(["mongodb", "mongodb+srv"]))
+def test_the_password_never_leaves(password: str, scheme: str) -> None:
+    encoded = quote(password, safe="")
+    text = f"{scheme}://komodo:{encoded}@db.lan:27017/?authSource=admin&appName=a@b"
     found = database_address([Setting("KOMODO_DATABASE_URI", SecretValue(text), "e")])
     assert password not in repr(found)
-    assert found.user == "komodo"
+    assert encoded not in repr(found)
+    assert (found.host, found.port, found.user) == ("db.lan", 27017, "komodo")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from komodo_guard.cli.main import main
 from komodo_guard.cli.secrets import secrets_suggest
 from komodo_guard.komodo.model import load
 from komodo_guard.secrets.places.container import ContainerPlace
@@ -275,3 +276,43 @@ def test_the_command_says_where_paths_start(
     assert 'file = "../apps/.env"' in written
     places = places_of(root / "ops", written, "map.toml")
     assert EnvFilePlace("../apps/.env", "API_TOKEN") in places["api-token"]
+
+
+def test_an_existing_output_file_is_never_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tree(tmp_path)
+    config = root / "komodo-guard.toml"
+    config.write_text('[rules]\ndisable = ["KG102"]\n')
+    link = root / "map-link.toml"
+    link.symlink_to(config)
+    for output in (config, link):
+        argv = ["secrets", "map", "--suggest", str(root), "-o", str(output)]
+        assert main(argv) == 2
+        assert capsys.readouterr() == (
+            "",
+            f"komodo-guard: error: {output} exists and `secrets map --suggest` "
+            "does not replace a file: print the map to standard output (leave "
+            "out -o) and paste its [secrets] tables, or choose a new file\n",
+        )
+    assert config.read_text() == '[rules]\ndisable = ["KG102"]\n'
+    assert link.is_symlink()
+
+    fresh = root / "proposed.toml"
+    assert main(["secrets", "map", "--suggest", str(root), "-o", str(fresh)]) == 0
+    assert "[[secrets.secret]]" in fresh.read_text()
+
+
+def test_a_srv_uri_proposes_tls(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    env = root / "komodo" / "compose.env"
+    env.write_text(
+        env.read_text()
+        + "KOMODO_DATABASE_URI=mongodb+srv://core:srv-pass-4f1@cluster.example.net/"
+        + "?authSource=komodo&appName=core@lab\n"
+    )
+    text = proposed(root)
+    assert "srv-pass-4f1" not in text
+    assert "tls = true" in text
+    place = MongoUserPlace("cluster.example.net", 27017, "core", "komodo", tls=True)
+    assert place in places_of(root, text)["komodo-database-password"]

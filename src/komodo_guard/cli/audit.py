@@ -30,9 +30,10 @@ def audit(
     fail_on: str | None,
     live: LiveOptions | None = None,
 ) -> int:
-    """Audit the tree at ``path`` (and Core, when ``live`` says how to reach
-    it); exit codes as ``lint``: 0 clean, 1 findings at or above the
-    threshold, 2 a check could not run."""
+    """Audit the tree at ``path`` (and Core, when ``live`` names ``--komodo``
+    or ``--demo``); exit codes as ``lint``: 0 clean, 1 findings at or above
+    the threshold, 2 a check could not run."""
+    live = _reaching_core(live)
     settings = load_settings(path, config)
     if fmt is None and output is not None and output.suffix.lower() not in _SUFFIXES:
         raise UsageError(
@@ -63,6 +64,20 @@ def audit(
     )
     write(text, output)
     return exit_code(result, threshold(fail_on, settings))
+
+
+def _reaching_core(live: LiveOptions | None) -> LiveOptions | None:
+    """``live`` when it says how to reach Core, else None; a usage error when
+    it gives ``--inventory`` without saying so (the inventory is only ever
+    compared with Core's Servers)."""
+    if live is None or live.komodo or live.demo:
+        return live
+    if live.inventory is not None:
+        raise UsageError(
+            f"--inventory {live.inventory}: the inventory is compared with "
+            "Core's Servers, so it needs --komodo URL or --demo"
+        )
+    return None
 
 
 def _with_inventory(settings: Config, live: LiveOptions) -> Config:

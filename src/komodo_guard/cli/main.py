@@ -764,7 +764,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 output=args.output,
                 fmt=args.format,
                 fail_on=args.fail_on,
-                live=_live_options(args) if args.komodo or args.demo else None,
+                live=_live_options(args),
             )
     if args.command == "drift":
         from komodo_guard.cli.drift import drift

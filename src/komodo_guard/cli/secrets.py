@@ -8,7 +8,8 @@ copy, a refused login, a Variable a sync would blank), 2 when a place could
 not be read or the map is wrong.
 
 ``secrets map --suggest`` prints a proposed map (TOML, names only) built
-from the tree and, with ``--docker-socket``, from this host's containers.
+from the tree and, with ``--docker-socket``, from this host's containers;
+``-o FILE`` writes it to a new file, never over an existing one.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def secrets_suggest(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Print a proposed secret map for the tree at ``path``; 0, or 2 when the
-    Docker socket given cannot be read.
+    Docker socket given cannot be read or ``output`` is an existing file
+    (it is never replaced: it may be the config, holding more than a map).
 
     Its relative file paths start at the folder of the file meant to hold
     it: ``output``, else the config file (given, found, or the
@@ -149,6 +151,12 @@ def secrets_suggest(
     """
     from komodo_guard.secrets.suggest import render_suggestion, suggest_map
 
+    if output is not None and output.is_file():
+        raise UsageError(
+            f"{output} exists and `secrets map --suggest` does not replace a "
+            "file: print the map to standard output (leave out -o) and paste "
+            "its [secrets] tables, or choose a new file"
+        )
     settings = load_settings(path, config)
     workspace = collect_tree(path, settings, komodo_version)
     containers = _containers(docker_socket, timeout) if docker_socket else ()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qs, unquote
 
 from komodo_guard.secrets.value import SecretValue
 
@@ -42,7 +42,8 @@ class DatabaseAddress:
     """What the settings say; None where they say nothing usable.
 
     ``sources`` names each setting used, ``KEY in FILE``; ``srv`` is True for
-    a ``mongodb+srv://`` URI, whose host is a DNS name for the members.
+    a ``mongodb+srv://`` URI, whose host is a DNS name for the members (and
+    whose ``tls`` is then True unless the URI turns it off).
     """
 
     host: str | None = None
@@ -101,35 +102,42 @@ def _source(setting: Setting) -> str:
 
 def parse_uri(uri: SecretValue) -> DatabaseAddress | None:
     """Host, port, user, authentication database and TLS of a MongoDB
-    connection string; None when it is not one. The password is dropped."""
+    connection string; None when it is not one. The password is dropped.
+
+    The authority runs from ``//`` to the first ``/``, ``?`` or ``#`` (a
+    password holding one of them must be percent-encoded, as the drivers
+    require); its user information ends at its last ``@``. A
+    ``mongodb+srv://`` URI turns TLS on unless ``tls=false`` says otherwise.
+    """
     scheme, separator, rest = uri.reveal().partition("://")
     if not separator or scheme not in _SCHEMES:
         return None
-    userinfo, _, after = rest.rpartition("@")
-    hosts, _, path_and_query = _split_hosts(after)
+    cut = next((i for i, char in enumerate(rest) if char in "/?#"), len(rest))
+    userinfo, _, hosts = rest[:cut].rpartition("@")
     endpoint = parse_hosts(hosts)
     if endpoint is None:
         return None
-    database, _, query = path_and_query.partition("?")
-    options = {name.lower(): value for name, value in parse_qsl(query)}
-    user = unquote(userinfo.partition(":")[0]) if userinfo else ""
+    path, _, query = rest[cut:].partition("#")[0].partition("?")
+    options = _options(query)
+    srv = scheme == "mongodb+srv"
+    tls = options.get("tls", options.get("ssl"))
     return DatabaseAddress(
         host=endpoint[0],
         port=endpoint[1],
-        user=user or None,
-        auth_source=options.get("authsource") or unquote(database) or None,
-        tls=any(options.get(name, "").lower() in _TRUE for name in ("tls", "ssl")),
-        srv=scheme == "mongodb+srv",
+        user=unquote(userinfo.partition(":")[0]) or None,
+        auth_source=options.get("authsource") or unquote(path[1:]) or None,
+        tls=srv if tls is None else tls.lower() in _TRUE,
+        srv=srv,
     )
 
 
-def _split_hosts(text: str) -> tuple[str, str, str]:
-    """``hosts/db?query`` split at its first ``/`` (or ``?`` when no path)."""
-    cut = min(
-        (index for index in (text.find("/"), text.find("?")) if index >= 0),
-        default=len(text),
-    )
-    return text[:cut], text[cut : cut + 1], text[cut:].lstrip("/")
+def _options(query: str) -> dict[str, str]:
+    """A URI's options by lower-case name (names are case-insensitive); the
+    first value of each."""
+    options: dict[str, str] = {}
+    for name, values in parse_qs(query).items():
+        options.setdefault(name.lower(), values[0])
+    return options
 
 
 def parse_hosts(text: str) -> tuple[str, int | None] | None:
