@@ -85,6 +85,8 @@ def test_rotation_writes_every_place_and_redeploys_the_users(
     captured = capsys.readouterr()
     assert "now: commit and push secrets/app.sops.yaml" in captured.out
     assert "now: restart Komodo Core" in captured.out
+    assert "copies kept (mode 0600, they hold the value it replaced): " in captured.out
+    assert "compose.env.bak" in captured.out
     for text in (captured.out, captured.err):
         assert OLD not in text
         assert new not in text

@@ -127,25 +127,25 @@ def secrets_rotate(
             except RotateError as error:
                 sys.stderr.write(f"error: {error}\n")
                 return 2
-            for chore in rotation.plan.chores:
-                _say(f"now: {chore}")
-            kept = _backups(rotation.plan, context)
-            if kept and rollback:
-                _say(
-                    "copies kept (mode 0600, they hold the value rolled back): "
-                    + ", ".join(kept)
-                    + "; delete them"
-                )
-            elif kept:
-                _say(
-                    "old copies kept (mode 0600, they hold the value it replaced): "
-                    + ", ".join(kept)
-                    + "; delete them once the new value works"
-                )
+            _say_what_is_left(rotation.plan, context, rolled_back=rollback)
     except KeyboardInterrupt:
         sys.stderr.write(f"interrupted: {_left(journal)}\n")
         return 130
     return 0
+
+
+def _say_what_is_left(plan: Plan, context: Context, *, rolled_back: bool) -> None:
+    """The chores rotate leaves to the operator, and the ``.bak`` copies."""
+    for chore in plan.chores:
+        _say(f"now: {chore}")
+    kept = _backups(plan, context)
+    if kept:
+        held = "the value rolled back" if rolled_back else "the value it replaced"
+        after = "" if rolled_back else " once the new value works"
+        _say(
+            f"copies kept (mode 0600, they hold {held}): {', '.join(kept)}; "
+            f"delete them{after}"
+        )
 
 
 def _dry_run(plan: Plan, context: Context, new: SecretValue | None) -> int:

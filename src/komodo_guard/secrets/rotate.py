@@ -14,20 +14,26 @@ deploy. The affected Stacks are those the caller names and those
 only when it starts, and a SOPS file lives in git: the plan ends with what is
 left to the operator (restart Core, commit the file).
 
-Pre-flight, before any write: every place that holds a value is read and all
-must hold the same one (the current value), every file and its folder must be
-writable, a ``sops`` new enough must be found, the GitHub token must be able
-to fetch the public key, every database user must accept the current value,
-and Core must know every Stack to redeploy. The new value is random
-(``secrets.token_urlsafe(32)``) unless one is given.
+Pre-flight, before any write: every place that holds a value is read (the
+containers too) and all must hold the same one (the current value); every
+file and its folder must be writable by a process that can keep its owner,
+with no database URI beside a database password; a ``sops`` new enough must
+be found; the GitHub token must be able to fetch the public key; every
+database user must accept the current value; the search for Stacks must
+have run; Core must know every Stack to redeploy. The new value is random
+(``secrets.token_urlsafe(32)``) unless one is given, and must suit every
+place (:func:`unusable`) before the journal is written.
 
 Each step is recorded in the journal (:mod:`komodo_guard.secrets.journal`)
-as ``started`` before it runs and ``done`` after. Every step can run twice
-safely: an env file or Variable is written again, a database user that
-already accepts the new password is left alone, a Stack is deployed again.
-So ``resume`` runs every step not ``done``; ``rollback`` puts the old value
-back, in reverse order, in every place whose step started, deploys again
-each Stack whose deploy started, and checks the old value everywhere.
+as ``started`` before it runs and ``done`` after, and the journal's lock is
+held for the whole run. Every step can run twice safely: a file or Variable
+is written again, a database user that already accepts the new password is
+left alone, a Stack is deployed again. So ``resume`` runs every step not
+``done``; ``rollback`` puts the old value back, in reverse order, in every
+place whose step started, deploys again each Stack whose deploy started
+(a deploy that fails again is reported, not retried forever), and checks the
+old value everywhere. Containers whose Stack was redeployed are verified
+with the places.
 
 For crash tests only: when the environment variable
 ``KOMODO_GUARD_ROTATE_CRASH`` is ``N:started`` or ``N:done`` (N from 1), the
