@@ -60,11 +60,8 @@ def test_file_is_owner_only_and_holds_no_value_in_clear(
     assert NEW.encode() not in data
     assert b'"status": "done"' in data
     assert sorted(path.name for path in tmp_path.iterdir()) == (
-        [".gitignore", "rotate.journal"]
-        if environ
-        else [".gitignore", "rotate.journal", "rotate.journal.key"]
+        ["rotate.journal"] if environ else ["rotate.journal", "rotate.journal.key"]
     )
-    assert (tmp_path / ".gitignore").read_text().endswith("\n*\n")
     if not environ:
         assert mode(journal.key_file) == 0o600
 
@@ -101,7 +98,14 @@ def test_remove_takes_the_journal_and_its_key(tmp_path: Path) -> None:
     journal.write(record())
     journal.remove()
     assert not journal.exists()
-    assert [path.name for path in tmp_path.iterdir()] == [".gitignore"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_its_own_folder_is_kept_out_of_git(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "made" / "rotate.journal", {})
+    journal.write(record())
+    assert (tmp_path / "made" / ".gitignore").read_text().endswith("\n*\n")
+    assert (tmp_path / "made").stat().st_mode & 0o777 == 0o700
 
 
 def test_rollback_mode_survives_a_round_trip(tmp_path: Path) -> None:

@@ -422,3 +422,76 @@ def test_a_database_uri_beside_the_password_stops_the_preflight(
     assert secrets_rotate("db", search=False, map_file=path) == 2
     assert message in capsys.readouterr().err
     assert (tmp_path / file).read_text() == text
+
+
+def test_a_url_holding_the_value_as_its_password_stops_the_preflight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "db"\nplaces = [\n'
+        '  {kind = "env-file", file = "compose.env", key = "KOMODO_DB_PASSWORD"},\n]\n'
+    )
+    text = (
+        "KOMODO_DB_PASSWORD=old-value-0000\n"
+        "KOMODO_DATABASE_URI=mongodb://admin:old-value-0000@db:27017/\n"
+    )
+    (tmp_path / "compose.env").write_text(text)
+    assert secrets_rotate("db", search=False, map_file=path) == 2
+    err = capsys.readouterr().err
+    assert "KOMODO_DATABASE_URI holds the value as the password of a URL" in err
+    assert "old-value-0000" not in err
+    assert (tmp_path / "compose.env").read_text() == text
+
+
+def test_a_blocked_file_lock_stops_the_preflight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
+        '  {kind = "env-file", file = "a.env", key = "K"},\n'
+        '  {kind = "env-file", file = "b.env", key = "K"},\n]\n'
+    )
+    for name in ("a.env", "b.env"):
+        (tmp_path / name).write_text("K=old-value-0000\n")
+    (tmp_path / ".b.env.lock").mkdir()
+    assert secrets_rotate("a", search=False, map_file=path) == 2
+    assert "b.env: K: " in capsys.readouterr().err
+    assert (tmp_path / "a.env").read_text() == "K=old-value-0000\n"
+
+
+def test_a_journal_in_a_folder_of_the_users_own_adds_no_gitignore(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
+        '  {kind = "env-file", file = "a.env", key = "K"},\n]\n'
+    )
+    (tmp_path / "a.env").write_text("K=old-value-0000\n")
+    ops = tmp_path / "ops"
+    ops.mkdir()
+    code = secrets_rotate(
+        "a", search=False, map_file=path, journal_file=ops / "rot.journal"
+    )
+    assert code == 0
+    assert not (ops / ".gitignore").exists()
+
+
+def test_dry_run_refuses_a_new_value_equal_to_the_current_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "komodo-guard.toml"
+    path.write_text(
+        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
+        '  {kind = "env-file", file = "a.env", key = "K"},\n]\n'
+    )
+    (tmp_path / "a.env").write_text("K=old-value-0000\n")
+    given = tmp_path / "new.txt"
+    given.write_text("old-value-0000\n")
+    code = secrets_rotate(
+        "a", search=False, map_file=path, dry_run=True, new_value_file=given
+    )
+    assert code == 2
+    assert "it is the same as the current one" in capsys.readouterr().out

@@ -281,3 +281,12 @@ def test_dry_run_checks_a_given_new_value(
     out = capsys.readouterr().out
     assert "the new value does not suit every place" in out
     assert "stacks/app/compose.env: API_TOKEN: cannot hold the new value" in out
+
+
+def test_no_search_says_the_container_still_holds_the_old_value(
+    kinds: EveryKind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert rotate(kinds, search=False) == 0
+    out = capsys.readouterr().out
+    assert "now: container worker-1 still holds the old value" in out
+    assert kinds.deployed() == []

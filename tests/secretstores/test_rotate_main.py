@@ -32,7 +32,7 @@ def test_rotate_then_check_agree(
     assert OLD not in out
     assert OLD not in (tmp_path / "a.env").read_text()
     left = sorted(path.name for path in (tmp_path / ".komodo-guard").iterdir())
-    assert left == [".gitignore", "rotate-db.journal.lock"]  # the lock stays
+    assert left == [".gitignore"]
 
 
 def test_two_modes_at_once_are_a_usage_error(tmp_path: Path) -> None:

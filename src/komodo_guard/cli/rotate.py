@@ -40,7 +40,7 @@ from komodo_guard.cli.run import load_settings
 from komodo_guard.cli.secrets import secret_map_at, with_core
 from komodo_guard.config import find_config
 from komodo_guard.secrets.affected import find_affected
-from komodo_guard.secrets.journal import Journal
+from komodo_guard.secrets.journal import DEFAULT_FOLDER, Journal
 from komodo_guard.secrets.places.core_config import CoreConfigPlace
 from komodo_guard.secrets.places.envfile import EnvFilePlace
 from komodo_guard.secrets.places.interface import Context
@@ -52,6 +52,7 @@ from komodo_guard.secrets.rotate import (
     VerifyError,
     plan_rotation,
     preflight,
+    same,
     unusable,
 )
 from komodo_guard.secrets.secretmap import SecretMap
@@ -107,8 +108,9 @@ def secrets_rotate(
             )
             settings = load_settings(secret_map.base, config)
             context = with_core(context, komodo, settings, stack)
-            starting = not (resume or rollback)
-            found = find_affected(spec, context) if search and starting else None
+            # On --resume/--rollback the Stacks come from the journal; the
+            # search still names the Deployments and Builds left to the operator.
+            found = find_affected(spec, context) if search else None
             plan = plan_rotation(spec, redeploy, found)
             if dry_run:
                 sys.stdout.write(plan.render())
@@ -136,7 +138,7 @@ def secrets_rotate(
 
 def _say_what_is_left(plan: Plan, context: Context, *, rolled_back: bool) -> None:
     """The chores rotate leaves to the operator, and the ``.bak`` copies."""
-    for chore in plan.chores:
+    for chore in plan.file_chores if rolled_back else plan.chores:
         _say(f"now: {chore}")
     kept = _backups(plan, context)
     if kept:
@@ -152,11 +154,13 @@ def _dry_run(plan: Plan, context: Context, new: SecretValue | None) -> int:
     """Run the pre-flight (reads and logins, no writes) and check a given new
     value against every place; 0 when both pass."""
     try:
-        preflight(plan, context)
+        current = preflight(plan, context)
     except RotateError as error:
         sys.stdout.write(f"{error}\n")
         return 2
     problems = unusable(plan, new) if new is not None else ()
+    if new is not None and same(current, new):
+        problems = ("it is the same as the current one", *problems)
     if problems:
         sys.stdout.write(
             "the new value does not suit every place:\n  "
@@ -207,9 +211,7 @@ def _backups(plan: Plan, context: Context) -> list[str]:
 
 def default_journal(secret_map: SecretMap, name: str) -> Path:
     """Where the journal of secret ``name`` is kept by default."""
-    return (
-        secret_map.base / ".komodo-guard" / f"rotate-{_UNSAFE.sub('_', name)}.journal"
-    )
+    return secret_map.base / DEFAULT_FOLDER / f"rotate-{_UNSAFE.sub('_', name)}.journal"
 
 
 def _read_new_value(path: Path) -> SecretValue:

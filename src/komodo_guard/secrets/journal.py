@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from cryptography.fernet import Fernet
 
 PASSPHRASE_ENV = "KOMODO_GUARD_JOURNAL_KEY"
+DEFAULT_FOLDER = ".komodo-guard"
 FORMAT = 1
 ROUNDS = 600_000
 StepStatus = Literal["pending", "started", "done", "undone"]
@@ -100,11 +101,27 @@ class Journal:
                     f"{holder or 'unknown'}): wait for it to end (or stop it) "
                     "before starting, resuming or rolling back this secret"
                 ) from None
+            try:
+                current = os.path.samestat(
+                    os.fstat(descriptor), os.stat(self.lock_file)
+                )
+            except FileNotFoundError:
+                current = False
+            if not current:
+                # The holder before removed it on release: take the new one.
+                os.close(descriptor)
+                descriptor = -1
+                with self.locked(secret):
+                    yield
+                return
             os.ftruncate(descriptor, 0)
             os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
             yield
+            with contextlib.suppress(OSError):
+                os.unlink(self.lock_file)
         finally:
-            os.close(descriptor)
+            if descriptor >= 0:
+                os.close(descriptor)
 
     def exists(self) -> bool:
         """Whether a rotation left this journal behind."""
@@ -220,12 +237,15 @@ class Journal:
 
 
 def private_folder(folder: Path) -> None:
-    """Create ``folder`` owner-only if missing, with a ``.gitignore`` that
-    keeps it and everything in it out of git (it sits beside the map, often
-    in the GitOps tree, and a journal with its key must never be committed)."""
+    """Create ``folder`` owner-only if missing. The default folder
+    (``.komodo-guard``, beside the map, often in the GitOps tree) and a folder
+    made here get a ``.gitignore`` that keeps everything in them out of git: a
+    journal with its key must never be committed. A folder of the user's own
+    (``--journal`` elsewhere) is left as it is."""
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     ignore = folder / ".gitignore"
-    if not ignore.exists():
+    if (made or folder.name == DEFAULT_FOLDER) and not ignore.exists():
         with contextlib.suppress(OSError):
             ignore.write_text("# komodo-guard's own files: never commit them\n*\n")
 

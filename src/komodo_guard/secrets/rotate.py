@@ -52,6 +52,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from komodo_guard.live import trigger
 from komodo_guard.live.errors import CoreError
@@ -85,6 +86,7 @@ from komodo_guard.secrets.writers import (
     WriteError,
     check_owner,
     env_value_problem,
+    locked,
     read_original,
     write_env_file,
     write_komodo_variable,
@@ -201,8 +203,8 @@ class Plan:
         return "\n".join(lines) + "\n"
 
     @property
-    def chores(self) -> tuple[str, ...]:
-        """What the operator does after the rotation, which rotate cannot."""
+    def file_chores(self) -> tuple[str, ...]:
+        """What the files rotate wrote still need: a commit, Core's restart."""
         chores: list[str] = []
         for step in self.steps:
             place = step.place
@@ -212,6 +214,18 @@ class Plan:
                 chores.append(
                     f"restart Komodo Core: it reads {place.file} only when it starts"
                 )
+        return tuple(dict.fromkeys(chores))
+
+    @property
+    def chores(self) -> tuple[str, ...]:
+        """What the operator does after the rotation, which rotate cannot."""
+        chores = list(self.file_chores)
+        chores += [
+            f"container {place.container} still holds the old value: redeploy the "
+            "Stack it belongs to (or name it with --redeploy next time)"
+            for place in self.follows
+            if place not in self.redeployed_containers
+        ]
         chores += self.others
         return tuple(dict.fromkeys(chores))
 
@@ -301,6 +315,7 @@ def preflight(plan: Plan, context: Context) -> SecretValue:
     if current is None and not problems:
         problems.append("no place holds the current value (needed to log in)")
     if current is not None:
+        problems += _uris_holding(plan, fresh, current)
         problems += [
             f"{step.label}: {outcome}"
             for step in plan.steps
@@ -342,6 +357,8 @@ def _unwritable(place: Place, context: Context) -> str:
         try:
             original = read_original(path)
             check_owner(original)
+            with locked(path, wait=0):
+                pass
         except WriteError as error:
             return str(error)
         if isinstance(place, CoreConfigPlace) and place.is_toml:
@@ -382,6 +399,54 @@ def _uri_wins(key: str, text: str) -> str:
         "rotate cannot rewrite: replace it with KOMODO_DATABASE_ADDRESS (and "
         "KOMODO_DATABASE_USERNAME), then rotate"
     )
+
+
+def _uris_holding(plan: Plan, context: Context, current: SecretValue) -> list[str]:
+    """Settings of the map's files that hold ``current`` as the password of a
+    URL (``KOMODO_DATABASE_URI=mongodb://admin:PASSWORD@db``, whatever the
+    key): rotate cannot rewrite a password inside a URL, and whatever reads it
+    would keep the old one."""
+    problems: list[str] = []
+    for step in plan.steps:
+        place = step.place
+        if not isinstance(place, EnvFilePlace | CoreConfigPlace):
+            continue
+        try:
+            text = read_original(Path(os.path.realpath(context.file(place.file)))).text
+        except WriteError:
+            continue
+        for key, value in _settings(text, toml=str(place.file).endswith(".toml")):
+            if "://" not in value or "@" not in value:
+                continue
+            password = urlsplit(value).password
+            if password is not None and same(SecretValue(unquote(password)), current):
+                problems.append(
+                    f"{place.file}: {key} holds the value as the password of a URL, "
+                    "which rotate cannot rewrite: split it into separate settings "
+                    "(e.g. KOMODO_DATABASE_ADDRESS and _PASSWORD), then rotate"
+                )
+    return list(dict.fromkeys(problems))
+
+
+def _settings(text: str, *, toml: bool) -> list[tuple[str, str]]:
+    """Every (key, string value) of a dotenv or TOML text."""
+    if not toml:
+        return [(entry.key, entry.value or "") for entry in dotenv_entries(text)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, prefix: str) -> None:
+        if isinstance(node, dict):
+            for name, child in node.items():
+                walk(child, f"{prefix}{name}.")
+        elif isinstance(node, str):
+            found.append((prefix.rstrip("."), node))
+
+    walk(data, "")
+    return found
 
 
 def _toml_uri_wins(key: str, text: str) -> str:
@@ -732,7 +797,8 @@ class Rotation:
         # The Stacks to redeploy are the ones the rotation started with.
         redeploy = tuple(label.removeprefix(_STACK) for label in stacks)
         if redeploy != self.plan.redeploy:
-            self.plan = replace(self.plan, redeploy=redeploy, reasons=())
+            reasons = tuple(use for use in self.plan.reasons if use.stack in redeploy)
+            self.plan = replace(self.plan, redeploy=redeploy, reasons=reasons)
         return record
 
     def _mark(self, record: Record, index: int, status: StepStatus) -> Record:
