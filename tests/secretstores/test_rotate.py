@@ -358,12 +358,7 @@ def test_an_empty_new_value_file_is_a_usage_error(setup: Path) -> None:
 def test_a_new_value_file_is_read_strictly(
     tmp_path: Path, text: str, message: str
 ) -> None:
-    path = tmp_path / "komodo-guard.toml"
-    path.write_text(
-        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
-        '  {kind = "env-file", file = "x.env", key = "K"},\n]\n'
-    )
-    (tmp_path / "x.env").write_text("K=old-value-0000\n")
+    path = env_secret(tmp_path, "x.env")
     given = tmp_path / "new.txt"
     given.write_text(text)
     with pytest.raises(UsageError, match=message):
@@ -371,12 +366,7 @@ def test_a_new_value_file_is_read_strictly(
 
 
 def test_a_byte_order_mark_is_not_part_of_the_new_value(tmp_path: Path) -> None:
-    path = tmp_path / "komodo-guard.toml"
-    path.write_text(
-        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
-        '  {kind = "env-file", file = "x.env", key = "K"},\n]\n'
-    )
-    (tmp_path / "x.env").write_text("K=old-value-0000\n")
+    path = env_secret(tmp_path, "x.env")
     given = tmp_path / "new.txt"
     given.write_bytes("\ufeffnew-value-1234\u2028ignored\n".encode())
     assert secrets_rotate("a", search=False, map_file=path, new_value_file=given) == 2
@@ -447,14 +437,7 @@ def test_a_url_holding_the_value_as_its_password_stops_the_preflight(
 def test_a_blocked_file_lock_stops_the_preflight(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "komodo-guard.toml"
-    path.write_text(
-        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
-        '  {kind = "env-file", file = "a.env", key = "K"},\n'
-        '  {kind = "env-file", file = "b.env", key = "K"},\n]\n'
-    )
-    for name in ("a.env", "b.env"):
-        (tmp_path / name).write_text("K=old-value-0000\n")
+    path = env_secret(tmp_path, "a.env", "b.env")
     (tmp_path / ".b.env.lock").mkdir()
     assert secrets_rotate("a", search=False, map_file=path) == 2
     assert "b.env: K: " in capsys.readouterr().err
@@ -464,12 +447,7 @@ def test_a_blocked_file_lock_stops_the_preflight(
 def test_a_journal_in_a_folder_of_the_users_own_adds_no_gitignore(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "komodo-guard.toml"
-    path.write_text(
-        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
-        '  {kind = "env-file", file = "a.env", key = "K"},\n]\n'
-    )
-    (tmp_path / "a.env").write_text("K=old-value-0000\n")
+    path = env_secret(tmp_path, "a.env")
     ops = tmp_path / "ops"
     ops.mkdir()
     code = secrets_rotate(
@@ -482,12 +460,7 @@ def test_a_journal_in_a_folder_of_the_users_own_adds_no_gitignore(
 def test_dry_run_refuses_a_new_value_equal_to_the_current_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "komodo-guard.toml"
-    path.write_text(
-        '[[secrets.secret]]\nname = "a"\nplaces = [\n'
-        '  {kind = "env-file", file = "a.env", key = "K"},\n]\n'
-    )
-    (tmp_path / "a.env").write_text("K=old-value-0000\n")
+    path = env_secret(tmp_path, "a.env")
     given = tmp_path / "new.txt"
     given.write_text("old-value-0000\n")
     code = secrets_rotate(
@@ -495,3 +468,16 @@ def test_dry_run_refuses_a_new_value_equal_to_the_current_one(
     )
     assert code == 2
     assert "it is the same as the current one" in capsys.readouterr().out
+
+
+def env_secret(folder: Path, *files: str) -> Path:
+    """A map with secret ``a`` in key ``K`` of each env file of ``files``, each
+    holding ``old-value-0000``; the map's path."""
+    for name in files:
+        (folder / name).write_text("K=old-value-0000\n")
+    places = "".join(
+        f'  {{kind = "env-file", file = "{name}", key = "K"}},\n' for name in files
+    )
+    path = folder / "komodo-guard.toml"
+    path.write_text(f'[[secrets.secret]]\nname = "a"\nplaces = [\n{places}]\n')
+    return path

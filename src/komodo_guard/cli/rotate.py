@@ -41,11 +41,9 @@ from komodo_guard.cli.secrets import secret_map_at, with_core
 from komodo_guard.config import find_config
 from komodo_guard.secrets.affected import find_affected
 from komodo_guard.secrets.journal import DEFAULT_FOLDER, Journal
-from komodo_guard.secrets.places.core_config import CoreConfigPlace
-from komodo_guard.secrets.places.envfile import EnvFilePlace
 from komodo_guard.secrets.places.interface import Context
-from komodo_guard.secrets.places.sops import SopsPlace
 from komodo_guard.secrets.rotate import (
+    FILE_PLACES,
     Plan,
     RotateError,
     Rotation,
@@ -201,7 +199,7 @@ def _backups(plan: Plan, context: Context) -> list[str]:
     found: list[str] = []
     for step in plan.steps:
         place = step.place
-        if isinstance(place, EnvFilePlace | CoreConfigPlace | SopsPlace):
+        if isinstance(place, FILE_PLACES):
             target = context.file(place.file).resolve()
             backup = target.with_name(target.name + ".bak")
             if backup.exists():

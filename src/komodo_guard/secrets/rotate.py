@@ -83,6 +83,7 @@ from komodo_guard.secrets.secretmap import SecretSpec
 from komodo_guard.secrets.sops_write import find_sops, write_sops_value
 from komodo_guard.secrets.value import SecretValue
 from komodo_guard.secrets.writers import (
+    Original,
     WriteError,
     check_owner,
     env_value_problem,
@@ -103,7 +104,8 @@ _ORDER: dict[type, int] = {
     KomodoVariablePlace: 3,
     GithubSecretPlace: 4,
 }
-_FILES = (EnvFilePlace, CoreConfigPlace, SopsPlace)
+FILE_PLACES = (EnvFilePlace, CoreConfigPlace, SopsPlace)
+"""The place kinds rotate writes as files on this host (a `.bak` kept)."""
 _STACK = "Stack "
 Progress = Callable[[str], None]
 _POLLING = trigger.Polling()
@@ -350,21 +352,19 @@ def _missing_stacks(plan: Plan, context: Context) -> list[str]:
 def _unwritable(place: Place, context: Context) -> str:
     """Why ``place`` cannot be written; empty when it can, as far as can be
     told without writing."""
-    if isinstance(place, _FILES):
+    if isinstance(place, FILE_PLACES):
         path = Path(os.path.realpath(context.file(place.file)))
         if not _writable(path):
             return "the file or its folder is not writable"
         try:
-            original = read_original(path)
+            original = _original(place, context)
             check_owner(original)
             with locked(path, wait=0):
                 pass
         except WriteError as error:
             return str(error)
-        if isinstance(place, CoreConfigPlace) and place.is_toml:
-            return _toml_uri_wins(place.key, original.text)
         if isinstance(place, EnvFilePlace | CoreConfigPlace):
-            return _uri_wins(place.key, original.text)
+            return _uri_wins(place.key, original.text, toml=_is_toml(place))
     if isinstance(place, SopsPlace):
         try:
             find_sops(context.environ, context.sops)
@@ -375,20 +375,38 @@ def _unwritable(place: Place, context: Context) -> str:
     return ""
 
 
-_PASSWORD_KEYS = ("KOMODO_DATABASE_PASSWORD", "KOMODO_MONGO_PASSWORD")
-_URI_KEYS = ("KOMODO_DATABASE_URI", "KOMODO_MONGO_URI")
+@dataclass(frozen=True)
+class _DatabaseKeys:
+    """How Core's database settings are spelled in one kind of file."""
+
+    passwords: tuple[str, ...]
+    uris: tuple[str, ...]
+    address: str
+    username: str
 
 
-def _uri_wins(key: str, text: str) -> str:
-    """Why rotating Core's database password in this env file would not be
-    enough: the file also sets a URI, whose password Core uses instead."""
-    if key not in _PASSWORD_KEYS:
+_ENV_KEYS = _DatabaseKeys(
+    ("KOMODO_DATABASE_PASSWORD", "KOMODO_MONGO_PASSWORD"),
+    ("KOMODO_DATABASE_URI", "KOMODO_MONGO_URI"),
+    "KOMODO_DATABASE_ADDRESS",
+    "KOMODO_DATABASE_USERNAME",
+)
+_TOML_KEYS = _DatabaseKeys(
+    ("database.password",), ("database.uri",), "database.address", "database.username"
+)
+
+
+def _uri_wins(key: str, text: str, *, toml: bool) -> str:
+    """Why rotating Core's database password in this env or TOML file would
+    not be enough: the file also sets a URI, whose password Core uses instead."""
+    keys = _TOML_KEYS if toml else _ENV_KEYS
+    if key not in keys.passwords:
         return ""
     uri = next(
         (
-            entry.key
-            for entry in dotenv_entries(text)
-            if entry.key in _URI_KEYS and entry.value
+            name
+            for name, value in _settings(text, toml=toml)
+            if name in keys.uris and value
         ),
         None,
     )
@@ -396,9 +414,21 @@ def _uri_wins(key: str, text: str) -> str:
         return ""
     return (
         f"the file also sets {uri}, whose password Core uses instead and which "
-        "rotate cannot rewrite: replace it with KOMODO_DATABASE_ADDRESS (and "
-        "KOMODO_DATABASE_USERNAME), then rotate"
+        f"rotate cannot rewrite: replace it with {keys.address} (and "
+        f"{keys.username}), then rotate"
     )
+
+
+def _is_toml(place: EnvFilePlace | CoreConfigPlace) -> bool:
+    return isinstance(place, CoreConfigPlace) and place.is_toml
+
+
+def _original(
+    place: EnvFilePlace | CoreConfigPlace | SopsPlace, context: Context
+) -> Original:
+    """The file of ``place`` as it is now, read once per pre-flight."""
+    path = Path(os.path.realpath(context.file(place.file)))
+    return context.memo.get(("original", path), lambda: read_original(path))
 
 
 def _uris_holding(plan: Plan, context: Context, current: SecretValue) -> list[str]:
@@ -412,10 +442,10 @@ def _uris_holding(plan: Plan, context: Context, current: SecretValue) -> list[st
         if not isinstance(place, EnvFilePlace | CoreConfigPlace):
             continue
         try:
-            text = read_original(Path(os.path.realpath(context.file(place.file)))).text
+            text = _original(place, context).text
         except WriteError:
             continue
-        for key, value in _settings(text, toml=str(place.file).endswith(".toml")):
+        for key, value in _settings(text, toml=_is_toml(place)):
             if "://" not in value or "@" not in value:
                 continue
             password = urlsplit(value).password
@@ -447,24 +477,6 @@ def _settings(text: str, *, toml: bool) -> list[tuple[str, str]]:
 
     walk(data, "")
     return found
-
-
-def _toml_uri_wins(key: str, text: str) -> str:
-    """The same for Core's TOML config: ``database.uri`` beside
-    ``database.password``."""
-    if key != "database.password":
-        return ""
-    try:
-        database = tomllib.loads(text).get("database")
-    except tomllib.TOMLDecodeError:
-        return ""
-    if not isinstance(database, dict) or not database.get("uri"):
-        return ""
-    return (
-        "the file also sets database.uri, whose password Core uses instead and "
-        "which rotate cannot rewrite: replace it with database.address (and "
-        "database.username), then rotate"
-    )
 
 
 def _writable(path: Path) -> bool:
@@ -700,9 +712,7 @@ class Rotation:
         place = step.place
         try:
             if isinstance(place, MongoUserPlace):
-                server = dbauth.MongoPlace(
-                    place.host, place.port, place.user, place.auth_source, place.tls
-                )
+                server = place.server
                 self._set_password(
                     step,
                     lambda: dbauth.verify_mongodb(
@@ -713,9 +723,7 @@ class Rotation:
                     ),
                 )
             elif isinstance(place, PostgresUserPlace):
-                role = dbauth.PostgresPlace(
-                    place.host, place.port, place.user, place.database, place.sslmode
-                )
+                role = place.role
                 self._set_password(
                     step,
                     lambda: dbauth.verify_postgres(

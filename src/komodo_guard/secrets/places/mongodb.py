@@ -58,9 +58,13 @@ class MongoUserPlace:
             source=table.flag("source"),
         )
 
-    def verify(self, value: SecretValue, context: Context) -> AuthOutcome:
-        place = dbauth.MongoPlace(
+    @property
+    def server(self) -> dbauth.MongoPlace:
+        """Where to log in, as :mod:`komodo_guard.secrets.dbauth` takes it."""
+        return dbauth.MongoPlace(
             self.host, self.port, self.user, auth_source=self.auth_source, tls=self.tls
         )
-        result = dbauth.verify_mongodb(place, value, timeout=context.timeout)
+
+    def verify(self, value: SecretValue, context: Context) -> AuthOutcome:
+        result = dbauth.verify_mongodb(self.server, value, timeout=context.timeout)
         return AuthOutcome(result.state, result.reason)

@@ -60,13 +60,17 @@ class PostgresUserPlace:
             source=table.flag("source"),
         )
 
-    def verify(self, value: SecretValue, context: Context) -> AuthOutcome:
-        place = dbauth.PostgresPlace(
+    @property
+    def role(self) -> dbauth.PostgresPlace:
+        """Where to log in, as :mod:`komodo_guard.secrets.dbauth` takes it."""
+        return dbauth.PostgresPlace(
             self.host,
             self.port,
             self.user,
             database=self.database,
             sslmode=self.sslmode,
         )
-        result = dbauth.verify_postgres(place, value, timeout=context.timeout)
+
+    def verify(self, value: SecretValue, context: Context) -> AuthOutcome:
+        result = dbauth.verify_postgres(self.role, value, timeout=context.timeout)
         return AuthOutcome(result.state, result.reason)
